@@ -1,0 +1,13 @@
+package dev.mcpd.domain.error;
+
+/** The peer broke the mcpd wire protocol (B-W2..W5, B-T3). */
+public final class ProtocolViolationException extends McpdException {
+
+    public ProtocolViolationException(String message) {
+        super(ErrorCode.PROTOCOL_VIOLATION, message, null);
+    }
+
+    public ProtocolViolationException(String message, Throwable cause) {
+        super(ErrorCode.PROTOCOL_VIOLATION, message, cause);
+    }
+}

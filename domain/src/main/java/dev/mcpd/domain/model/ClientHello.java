@@ -1,0 +1,28 @@
+package dev.mcpd.domain.model;
+
+import java.util.Map;
+
+/**
+ * The optional first line a client sends after the daemon's hello (B-W3):
+ * {@code {"mcpd_client":1,"pid":N,"hostPid":N|null,"env":{…},"token":"…"}}.
+ *
+ * @param pid the client (proxy) process id as the client reports it, positive
+ * @param hostPid the host process (Claude Code, an IDE) that started the proxy, or {@code null} if unknown
+ * @param env environment forwarded for the backends (B-G6), e.g. {@code DOCKER_HOST}; never null, iteration order kept
+ * @param token the TCP token (B-T3), or {@code null}
+ */
+public record ClientHello(long pid, Long hostPid, Map<String, String> env, String token) {
+
+    /** The only client-hello protocol version this build speaks. */
+    public static final int PROTOCOL = 1;
+
+    public ClientHello {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive, was " + pid);
+        }
+        if (hostPid != null && hostPid <= 0) {
+            throw new IllegalArgumentException("hostPid must be positive, was " + hostPid);
+        }
+        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+    }
+}

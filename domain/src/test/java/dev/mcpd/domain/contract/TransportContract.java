@@ -1,0 +1,272 @@
+package dev.mcpd.domain.contract;
+
+import static dev.mcpd.domain.testing.TestTime.millis;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.port.Connection;
+import dev.mcpd.domain.port.Transport;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every {@link Transport} passes (B-T1, B-C1, B-C2, B-M8). Subclasses say how to make the
+ * transport and how a client connects to it.
+ */
+public abstract class TransportContract {
+
+    /** The client side of a connection, as a test sees it. */
+    public record Peer(InputStream in, OutputStream out, Closeable closer) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
+
+        public void send(String line) throws IOException {
+            out.write((line + "\n").getBytes(UTF_8));
+            out.flush();
+        }
+
+        public BufferedReader reader() {
+            return new BufferedReader(new InputStreamReader(in, UTF_8));
+        }
+    }
+
+    @TempDir
+    protected Path dir;
+
+    protected Transport transport;
+
+    /** A new, unstarted transport whose endpoint (if it needs a path) lies in {@code dir}. */
+    protected abstract Transport newTransport(Path dir) throws Exception;
+
+    /** Connects a client to {@code endpoint}; throws if nothing accepts there. */
+    protected abstract Peer connect(Endpoint endpoint) throws IOException;
+
+    @BeforeEach
+    void createTransport() throws Exception {
+        transport = newTransport(dir);
+    }
+
+    @AfterEach
+    void closeTransport() {
+        transport.close();
+    }
+
+    @Test
+    void reportsItsKindAndIsAvailableWhereTheSuiteRuns() {
+        assertThat(transport.kind()).isNotNull();
+        assertThat(transport.availability().isAvailable()).as(transport.availability().reason()).isTrue();
+    }
+
+    @Test
+    void handsEachConnectionToTheHandler() throws Exception {
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        assertThat(endpoint.kind()).isEqualTo(transport.kind());
+        try (Peer peer = connect(endpoint)) {
+            BufferedReader reader = peer.reader();
+            peer.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":1}");
+            assertThat(reader.readLine()).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":1}");
+            peer.send("second");
+            assertThat(reader.readLine()).isEqualTo("second");
+        }
+    }
+
+    @Test
+    void servesManyClientsAtOnce() throws Exception {
+        int clients = 16;
+        CountDownLatch allIn = new CountDownLatch(clients);
+        Endpoint endpoint = transport.start(connection -> {
+            allIn.countDown();
+            try {
+                // Every handler waits for all the others: only truly concurrent handlers get past this (B-M8).
+                if (allIn.await(10, TimeUnit.SECONDS)) {
+                    echoLines(connection);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<Peer> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                peers.add(connect(endpoint));
+            }
+            for (int i = 0; i < clients; i++) {
+                peers.get(i).send("client " + i);
+            }
+            for (int i = 0; i < clients; i++) {
+                assertThat(peers.get(i).reader().readLine()).isEqualTo("client " + i);
+            }
+        } finally {
+            for (Peer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    @Test
+    void closesAConnectionAsSoonAsItsHandlerReturnsEvenIfThePeerNeverReads() throws Exception {
+        AtomicLong handlerDone = new AtomicLong();
+        Endpoint endpoint = transport.start(connection -> {
+            write(connection, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n");
+            handlerDone.set(System.nanoTime());
+        });
+        try (Peer peer = connect(endpoint)) {
+            // The peer never reads and never closes (B-C1): the server side must still be gone quickly.
+            await().atMost(Duration.ofSeconds(5)).until(() -> handlerDone.get() != 0);
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(millis(100))
+                    .until(() -> transport.openConnections() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - handlerDone.get())).isLessThan(millis(1000));
+            BufferedReader reader = peer.reader();
+            assertThat(reader.readLine()).contains("\"result\"");
+            assertThat(reader.readLine()).as("EOF after the server closed").isNull();
+        }
+    }
+
+    @Test
+    void aPeerThatGoesAwayEndsItsHandler() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        Endpoint endpoint = transport.start(connection -> {
+            try {
+                echoLines(connection);
+            } finally {
+                ended.countDown();
+            }
+        });
+        Peer peer = connect(endpoint);
+        peer.send("hello");
+        assertThat(peer.reader().readLine()).isEqualTo("hello");
+        peer.close();
+        assertThat(ended.await(millis(2000).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
+    }
+
+    @Test
+    void requestStopStopsAcceptingAndLeavesLiveConnectionsServing() throws Exception {
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        try (Peer live = connect(endpoint)) {
+            live.send("before");
+            BufferedReader reader = live.reader();
+            assertThat(reader.readLine()).isEqualTo("before");
+
+            long started = System.nanoTime();
+            transport.requestStop();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(millis(100));
+
+            assertThat(connectsAndIsServed(endpoint)).as("a connection after requestStop is refused").isFalse();
+            live.send("after");
+            assertThat(reader.readLine()).isEqualTo("after");
+        }
+    }
+
+    @Test
+    void requestForcefulStopClosesEveryLiveConnectionAtOnce() throws Exception {
+        CountDownLatch connected = new CountDownLatch(3);
+        Endpoint endpoint = transport.start(connection -> {
+            connected.countDown();
+            echoLines(connection);
+        });
+        List<Peer> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                peers.add(connect(endpoint));
+            }
+            assertThat(connected.await(5, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            transport.requestForcefulStop();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(millis(100));
+            for (Peer peer : peers) {
+                // The peers never closed: the server must not wait for them (B-C2).
+                assertThat(readsEndOfStream(peer)).isTrue();
+            }
+            await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
+        } finally {
+            for (Peer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    /** Whether a new connection is accepted and served (echo) within a short bound. */
+    protected boolean connectsAndIsServed(Endpoint endpoint) {
+        try (Peer peer = connect(endpoint)) {
+            BlockingQueue<String> got = new LinkedBlockingQueue<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    String line = peer.reader().readLine();
+                    got.add(line == null ? "<eof>" : line);
+                } catch (IOException e) {
+                    got.add("<error>");
+                }
+            });
+            try {
+                peer.send("probe");
+            } catch (IOException e) {
+                return false;
+            }
+            String line = got.poll(millis(500).toMillis(), TimeUnit.MILLISECONDS);
+            reader.interrupt();
+            return "probe".equals(line);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static boolean readsEndOfStream(Peer peer) throws InterruptedException {
+        BlockingQueue<Boolean> eof = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                eof.add(peer.in().read() == -1);
+            } catch (IOException e) {
+                eof.add(true);
+            }
+        });
+        Boolean result = eof.poll(millis(1000).toMillis(), TimeUnit.MILLISECONDS);
+        return Boolean.TRUE.equals(result);
+    }
+
+    /** A handler that echoes each line back until the peer closes. */
+    protected static void echoLines(Connection connection) {
+        try {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(connection.input(), UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                write(connection, line + "\n");
+            }
+        } catch (IOException e) {
+            // the peer went away or the transport closed us: the handler ends
+        }
+    }
+
+    protected static void write(Connection connection, String text) {
+        try {
+            connection.output().write(text.getBytes(UTF_8));
+            connection.output().flush();
+        } catch (IOException e) {
+            // the peer went away
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mcpd.domain.fake;
+
+import dev.mcpd.domain.contract.ClientRegistryContract;
+import dev.mcpd.domain.contract.EngineContract;
+import dev.mcpd.domain.contract.LivenessProbeContract;
+import dev.mcpd.domain.contract.TransportContract;
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.port.ClientRegistry;
+import dev.mcpd.domain.port.Engine;
+import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.port.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+
+/** Every in-memory fake passes the contract of its port, so tests built on fakes test the real promises. */
+class InMemoryFakesTest {
+
+    @Nested
+    class Transports extends TransportContract {
+        @Override
+        protected Transport newTransport(Path dir) {
+            return new InMemoryTransport("test");
+        }
+
+        @Override
+        protected Peer connect(Endpoint endpoint) throws IOException {
+            return ((InMemoryTransport) transport).connect();
+        }
+    }
+
+    @Nested
+    class Registries extends ClientRegistryContract {
+        @Override
+        protected ClientRegistry newRegistry() {
+            return new InMemoryClientRegistry();
+        }
+    }
+
+    @Nested
+    class Probes extends LivenessProbeContract {
+        private final InMemoryLivenessProbe fake = new InMemoryLivenessProbe();
+
+        @Override
+        protected LivenessProbe newProbe() {
+            return fake;
+        }
+
+        @Override
+        protected TestProcess startProcess() {
+            long pid = fake.start(Instant.now());
+            return new TestProcess() {
+                @Override
+                public long pid() {
+                    return pid;
+                }
+
+                @Override
+                public void kill() {
+                    fake.kill(pid);
+                }
+            };
+        }
+    }
+
+    @Nested
+    class Engines extends EngineContract {
+        @Override
+        protected Engine newEngine() {
+            return new InMemoryEngine();
+        }
+
+        @Override
+        protected SampleCall sampleCall() {
+            return new SampleCall("echo", Map.of("text", "hi"));
+        }
+    }
+}
