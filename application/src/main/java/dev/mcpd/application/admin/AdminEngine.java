@@ -1,0 +1,158 @@
+package dev.mcpd.application.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.application.daemon.DaemonStatus;
+import dev.mcpd.application.mcp.Json;
+import dev.mcpd.domain.model.Availability;
+import dev.mcpd.domain.model.ClientInfo;
+import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.model.Tool;
+import dev.mcpd.domain.model.ToolAnnotations;
+import dev.mcpd.domain.model.ToolResult;
+import dev.mcpd.domain.port.CallContext;
+import dev.mcpd.domain.port.Engine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's own tools, always present: {@code daemon_status} and {@code daemon_stop}.
+ *
+ * <p>{@code daemon_stop} only asks for the stop and returns: the caller is answered at once and the daemon then
+ * finishes its orderly shutdown on its own (B-C3, B-E1).
+ */
+public final class AdminEngine implements Engine {
+
+    public static final String NAME = "admin";
+
+    private final Supplier<DaemonStatus> status;
+    private final Consumer<String> stopRequester;
+    private final List<Tool> tools;
+
+    /**
+     * @param status produces a fresh snapshot; must not block
+     * @param stopRequester asks the daemon to stop with the given reason; must return at once
+     */
+    public AdminEngine(Supplier<DaemonStatus> status, Consumer<String> stopRequester) {
+        this.status = requireNonNull(status, "status is null");
+        this.stopRequester = requireNonNull(stopRequester, "stopRequester is null");
+        this.tools = List.of(
+                new Tool("daemon_status", "Daemon status",
+                        "Shows the shared mcpd daemon: version, pid, uptime, scope, transports, engines with their "
+                                + "availability, and connected clients with their proxy and host pids.",
+                        Json.object("type", "object", "properties", Json.object(), "additionalProperties", false),
+                        statusSchema(), ToolAnnotations.readOnly()),
+                new Tool("daemon_stop", "Stop the daemon",
+                        "Stops the shared mcpd daemon gracefully: in-flight calls are answered, engines closed. "
+                                + "Proxies fall back to serving in-process and start a new daemon later.",
+                        Json.object("type", "object", "properties", Json.object("reason", Json.object("type", "string",
+                                "description", "Why the daemon is stopped; kept in its log.")),
+                                "additionalProperties", false),
+                        Json.object("type", "object", "properties", Json.object("stopping", Json.object("type", "boolean"),
+                                "pid", Json.object("type", "integer")), "required", List.of("stopping", "pid")),
+                        new ToolAnnotations(false, true, true, false)));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.available();
+    }
+
+    @Override
+    public List<Tool> tools() {
+        return tools;
+    }
+
+    @Override
+    public ToolResult call(String tool, Map<String, Object> arguments, CallContext context) {
+        return switch (tool) {
+            case "daemon_status" -> renderStatus(status.get());
+            case "daemon_stop" -> {
+                DaemonStatus now = status.get();
+                String reason = Json.asString(arguments.get("reason"));
+                stopRequester.accept("daemon_stop tool" + (reason == null ? "" : ": " + reason));
+                yield ToolResult.structured(Json.object("stopping", true, "pid", now.pid()),
+                        "mcpd daemon " + now.pid() + " is stopping");
+            }
+            default -> throw new IllegalArgumentException("no tool " + tool + " in engine " + NAME);
+        };
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+
+    static ToolResult renderStatus(DaemonStatus s) {
+        List<Object> transports = new ArrayList<>();
+        for (DaemonStatus.TransportStatus t : s.transports()) {
+            transports.add(Json.object("kind", t.kind().scheme(), "endpoint", t.endpoint(),
+                    "available", t.availability().isAvailable(), "reason", blankToNull(t.availability().reason())));
+        }
+        List<Object> engines = new ArrayList<>();
+        for (DaemonStatus.EngineStatus e : s.engines()) {
+            engines.add(Json.object("name", e.name(), "available", e.availability().isAvailable(),
+                    "reason", blankToNull(e.availability().reason()), "tools", e.tools()));
+        }
+        List<Object> clients = new ArrayList<>();
+        for (ClientInfo c : s.clients()) {
+            clients.add(Json.object("id", c.id().value(), "transport", c.transport().scheme(),
+                    "proxyPid", pidValue(c.proxyPid()), "hostPid", pidValue(c.hostPid()),
+                    "peerPid", c.peer().hasPid() ? c.peer().pid() : null,
+                    "hello", c.helloReceived(), "connectedSince", c.connectedAt().toString(),
+                    "lastActivity", c.lastActivity().toString(), "inFlightCalls", c.inFlightCalls()));
+        }
+        Map<String, Object> structured = Json.object("version", s.version(), "pid", s.pid(), "scope", s.scope(),
+                "startedAt", s.startedAt().toString(), "uptimeSeconds", s.uptime().toSeconds(),
+                "transports", transports, "engines", engines, "clients", clients, "stopReason", s.stopReason());
+        StringBuilder text = new StringBuilder();
+        text.append("mcpd ").append(s.version()).append(" daemon pid ").append(s.pid()).append(", scope ").append(s.scope())
+                .append(", up ").append(s.uptime().toSeconds()).append(" s\n");
+        for (DaemonStatus.TransportStatus t : s.transports()) {
+            text.append("transport ").append(t.kind().scheme()).append(": ")
+                    .append(t.endpoint() == null ? "-" : t.endpoint()).append(" (").append(t.availability()).append(")\n");
+        }
+        for (DaemonStatus.EngineStatus e : s.engines()) {
+            text.append("engine ").append(e.name()).append(": ").append(e.tools()).append(" tools (")
+                    .append(e.availability()).append(")\n");
+        }
+        text.append(s.clients().size()).append(" client(s)");
+        for (ClientInfo c : s.clients()) {
+            text.append("\n  ").append(c.id()).append(" proxy pid ").append(pidValue(c.proxyPid()))
+                    .append(" host pid ").append(pidValue(c.hostPid())).append(" since ").append(c.connectedAt())
+                    .append(", last activity ").append(c.lastActivity()).append(", ").append(c.inFlightCalls())
+                    .append(" in flight");
+        }
+        return ToolResult.structured(structured, text.toString());
+    }
+
+    private static Long pidValue(Pid pid) {
+        return pid == null ? null : pid.value();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static Map<String, Object> statusSchema() {
+        Map<String, Object> string = Json.object("type", "string");
+        Map<String, Object> integer = Json.object("type", "integer");
+        return Json.object("type", "object",
+                "properties", Json.object(
+                        "version", string, "pid", integer, "scope", string, "startedAt", string,
+                        "uptimeSeconds", integer,
+                        "transports", Json.object("type", "array", "items", Json.object("type", "object")),
+                        "engines", Json.object("type", "array", "items", Json.object("type", "object")),
+                        "clients", Json.object("type", "array", "items", Json.object("type", "object")),
+                        "stopReason", Json.object("type", List.of("string", "null"))),
+                "required", List.of("version", "pid", "scope", "uptimeSeconds", "transports", "engines", "clients"));
+    }
+}

@@ -1,0 +1,215 @@
+package dev.mcpd.application.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.application.mcp.CallObserver;
+import dev.mcpd.application.mcp.JsonRpc;
+import dev.mcpd.application.mcp.McpServerSession;
+import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.ToolCatalog;
+import dev.mcpd.application.wire.LineReader;
+import dev.mcpd.application.wire.LineWriter;
+import dev.mcpd.domain.error.LineTooLongException;
+import dev.mcpd.domain.error.MalformedMessageException;
+import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.model.ClientId;
+import dev.mcpd.domain.model.DaemonHello;
+import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.port.ClientRegistry;
+import dev.mcpd.domain.port.Connection;
+import dev.mcpd.domain.port.ConnectionHandler;
+import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.port.LivenessProbe;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one client connection of the daemon: the hellos, then a full MCP session (B-W2..W6, B-M*).
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>B-L1 the client is registered before anything is read and removed when the handler ends, however it ends.
+ *   <li>B-W3 a first line that is not a client hello is handed to the MCP session untouched.
+ *   <li>B-L2 a hello's pid is cross-checked against the kernel's peer pid; on mismatch the kernel wins. Each pid is
+ *       stored with its start instant; the exit of the proxy or host process closes the connection (B-L3).
+ *   <li>B-C4 a line over the limit gets an error and the connection is closed; a malformed line gets -32700 and the
+ *       session goes on (B-M4).
+ *   <li>B-W6 request ids are per connection: each connection has its own session.
+ * </ol>
+ */
+public final class ClientConnectionHandler implements ConnectionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnectionHandler.class);
+
+    private final DaemonIdentity identity;
+    private final DaemonSettings settings;
+    private final ServerInfo serverInfo;
+    private final ToolCatalog catalog;
+    private final ClientRegistry registry;
+    private final LivenessProbe probe;
+    private final JsonCodec codec;
+    private final ActivityTracker activity;
+    private final Clock clock;
+    private final Set<McpServerSession> sessions = ConcurrentHashMap.newKeySet();
+
+    public ClientConnectionHandler(DaemonIdentity identity, DaemonSettings settings, ServerInfo serverInfo,
+            ToolCatalog catalog, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, ActivityTracker activity,
+            Clock clock) {
+        this.identity = requireNonNull(identity, "identity is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.serverInfo = requireNonNull(serverInfo, "serverInfo is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.probe = requireNonNull(probe, "probe is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.activity = requireNonNull(activity, "activity is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public void handle(Connection connection) {
+        PeerCredentials peer = connection.peer();
+        ClientId id = registry.register(connection.endpoint().kind(), peer, clock.instant());
+        McpServerSession session = null;
+        try {
+            LineWriter writer = new LineWriter(connection.output());
+            writer.writeLine(codec.write(HelloProtocol.daemonHello(
+                    new DaemonHello(identity.version(), DaemonHello.PROTOCOL, identity.pid().value(), identity.scope()))));
+            LineReader reader = new LineReader(connection.input(), settings.maxLineBytes());
+            byte[] line = reader.readLine();
+            if (line == null) {
+                return; // closed before or during the hello: leaves no trace (B-L1)
+            }
+            registry.touch(id, clock.instant());
+            Object first = parseOrNull(line);
+            Map<String, String> env = Map.of();
+            boolean firstIsMcp = true;
+            if (first != null) {
+                switch (HelloProtocol.parseClientHello(first, line.length)) {
+                    case HelloProtocol.Parsed.Hello(ClientHello hello) -> {
+                        identify(id, peer, hello, connection);
+                        env = hello.env();
+                        firstIsMcp = false;
+                    }
+                    case HelloProtocol.Parsed.Malformed(String reason) -> {
+                        log.warn("{}: rejected client hello: {}; serving it as a legacy client", id, reason);
+                        firstIsMcp = false;
+                    }
+                    case HelloProtocol.Parsed.NotHello() -> log.debug("{}: legacy client (no hello)", id);
+                }
+            }
+            session = newSession(id, writer, env);
+            sessions.add(session);
+            if (firstIsMcp) {
+                deliver(session, line, first);
+            }
+            while ((line = reader.readLine()) != null) {
+                registry.touch(id, clock.instant());
+                deliver(session, line, parseOrNull(line));
+            }
+        } catch (LineTooLongException e) {
+            log.warn("{}: {}; closing the connection (B-C4)", id, e.getMessage());
+            trySend(connection, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
+                    "Invalid Request: " + e.getMessage() + "; mcpd closed the connection"));
+        } catch (IOException e) {
+            log.debug("{}: connection ended: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            log.error("{}: unexpected failure serving the connection", id, e);
+        } finally {
+            if (session != null) {
+                sessions.remove(session);
+                session.close(false);
+            }
+            registry.remove(id);
+            activity.clientLeft();
+            log.debug("{}: removed", id);
+        }
+    }
+
+    private McpServerSession newSession(ClientId id, LineWriter writer, Map<String, String> env) {
+        CallObserver observer = new CallObserver() {
+            @Override
+            public void callStarted() {
+                registry.callStarted(id);
+            }
+
+            @Override
+            public void callFinished() {
+                registry.callFinished(id);
+            }
+        };
+        return new McpServerSession(catalog, serverInfo, message -> {
+            try {
+                writer.writeLine(codec.write(message));
+                registry.touch(id, clock.instant());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize());
+    }
+
+    private void deliver(McpServerSession session, byte[] line, Object parsed) {
+        if (parsed == null) {
+            session.onMalformed(malformedReason(line));
+        } else {
+            session.onMessage(parsed);
+        }
+    }
+
+    private Object parseOrNull(byte[] line) {
+        try {
+            return codec.parse(line, 0, line.length);
+        } catch (MalformedMessageException e) {
+            return null;
+        }
+    }
+
+    private String malformedReason(byte[] line) {
+        try {
+            codec.parse(line, 0, line.length);
+            return "unknown";
+        } catch (MalformedMessageException e) {
+            return e.getMessage();
+        }
+    }
+
+    private void identify(ClientId id, PeerCredentials peer, ClientHello hello, Connection connection) {
+        long proxyPidValue = hello.pid();
+        if (peer.hasPid() && peer.pid() != hello.pid()) {
+            log.warn("{}: hello says pid {} but the kernel says {}; trusting the kernel (B-L2)", id, hello.pid(), peer.pid());
+            proxyPidValue = peer.pid();
+        }
+        Pid proxyPid = probe.identify(proxyPidValue).orElse(null);
+        Pid hostPid = hello.hostPid() == null ? null : probe.identify(hello.hostPid()).orElse(null);
+        registry.identify(id, proxyPid, hostPid);
+        // Event-driven reaping (B-L3): the exit of either process ends the client even if no close is delivered.
+        if (proxyPid != null) {
+            probe.onExit(proxyPid, connection::close);
+        }
+        if (hostPid != null) {
+            probe.onExit(hostPid, connection::close);
+        }
+        log.info("{}: hello from proxy pid {} host pid {}", id, proxyPid, hostPid);
+    }
+
+    private void trySend(Connection connection, Map<String, Object> message) {
+        try {
+            new LineWriter(connection.output()).writeLine(codec.write(message));
+        } catch (IOException | RuntimeException e) {
+            log.debug("could not send the closing error: {}", e.toString());
+        }
+    }
+
+    /** Cancels every call in flight on every connection; each gets an error response (B-E1). */
+    public void answerAndCancelAll() {
+        for (McpServerSession session : sessions) {
+            session.close(true);
+        }
+    }
+}

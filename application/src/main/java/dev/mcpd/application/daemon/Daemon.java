@@ -1,0 +1,272 @@
+package dev.mcpd.application.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.application.admin.AdminEngine;
+import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.ToolCatalog;
+import dev.mcpd.domain.model.DaemonRecord;
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.policy.ExpirationPolicy;
+import dev.mcpd.domain.policy.ExpirationResult;
+import dev.mcpd.domain.port.ClientRegistry;
+import dev.mcpd.domain.port.Engine;
+import dev.mcpd.domain.port.EngineFactory;
+import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.port.Transport;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resident daemon of one scope: takes the scope lock, starts engines and transports, publishes
+ * {@code daemon.json}, serves until asked to stop, then shuts down in one ordered path.
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>B-S1 a daemon that cannot take the lock returns {@link #EXIT_ALREADY_RUNNING} at once, touching nothing.
+ *   <li>B-S2/S3 only the lock holder cleans stale files, writes the record and removes it; the lock is released last.
+ *   <li>B-E1 every stop (signal, {@code daemon stop}, {@code daemon_stop}, expiration) takes the same path: stop
+ *       accepting; let calls in flight finish for a short drain, then answer the rest with an error; close every
+ *       connection; close engines in reverse order; remove own files; release the lock.
+ *   <li>B-E2 past the grace period remaining engines are abandoned and the exit code is {@link #EXIT_FORCED}.
+ *   <li>B-L6/L7 expiration policies are checked on one named thread; a failing check is logged and runs again.
+ * </ol>
+ */
+public final class Daemon {
+
+    /** Orderly exit. */
+    public static final int EXIT_OK = 0;
+    /** Another daemon holds the scope lock (B-S1). */
+    public static final int EXIT_ALREADY_RUNNING = 3;
+    /** Shutdown overran the grace period and force-closed resources (B-E2). */
+    public static final int EXIT_FORCED = 4;
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    private static final Duration DRAIN = Duration.ofMillis(250);
+
+    private final DaemonIdentity identity;
+    private final DaemonSettings settings;
+    private final StateDirectory state;
+    private final List<Transport> transports;
+    private final List<EngineFactory> engineFactories;
+    private final ClientRegistry registry;
+    private final LivenessProbe probe;
+    private final JsonCodec codec;
+    private final Clock clock;
+    private final ActivityTracker activity;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private final Map<Transport, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private volatile List<Engine> engines = List.of();
+    private volatile Instant startedAt;
+
+    public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
+            List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
+        this.identity = requireNonNull(identity, "identity is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.state = requireNonNull(state, "state is null");
+        this.transports = List.copyOf(requireNonNull(transports, "transports is null"));
+        this.engineFactories = List.copyOf(requireNonNull(engineFactories, "engineFactories is null"));
+        this.registry = requireNonNull(registry, "registry is null");
+        this.probe = requireNonNull(probe, "probe is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.activity = new ActivityTracker(registry, clock);
+    }
+
+    /**
+     * Runs the daemon until it is stopped.
+     *
+     * @return the exit code: {@link #EXIT_OK}, {@link #EXIT_ALREADY_RUNNING} or {@link #EXIT_FORCED}
+     * @throws IOException if the state dir cannot be prepared or no transport can listen
+     */
+    public int run() throws IOException {
+        state.prepare();
+        Optional<StateDirectory.ScopeLock> lock = state.tryLock();
+        if (lock.isEmpty()) {
+            log.info("another daemon holds {}/daemon.lock; exiting without touching anything (B-S1)", state.root());
+            terminated.countDown();
+            return EXIT_ALREADY_RUNNING;
+        }
+        try (StateDirectory.ScopeLock held = lock.get()) {
+            state.removeRecordAndSocket(); // leftovers of a daemon that died without cleaning up (B-S3)
+            startedAt = clock.instant();
+            ClientConnectionHandler handler = start();
+            Thread checker = startExpirationChecks();
+            awaitStopRequest();
+            checker.interrupt();
+            return shutdown(handler);
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    private ClientConnectionHandler start() throws IOException {
+        List<Engine> created = new ArrayList<>();
+        created.add(new AdminEngine(this::status, this::requestStop));
+        for (EngineFactory factory : engineFactories) {
+            created.add(factory.create());
+        }
+        engines = List.copyOf(created);
+        ToolCatalog catalog = new ToolCatalog(engines);
+        ServerInfo info = new ServerInfo("mcpd", identity.version(),
+                "Tools served by the shared mcpd daemon. Call daemon_status to see what is connected and available.");
+        ClientConnectionHandler handler = new ClientConnectionHandler(identity, settings, info, catalog, registry, probe,
+                codec, activity, clock);
+        for (Transport transport : transports) {
+            if (!transport.availability().isAvailable()) {
+                log.warn("transport {} unavailable: {}", transport.kind(), transport.availability().reason());
+                continue;
+            }
+            endpoints.put(transport, transport.start(handler));
+        }
+        if (endpoints.isEmpty()) {
+            closeEngines(Instant.MAX);
+            throw new IOException("no transport could listen; see the log above for each one's reason");
+        }
+        List<Endpoint> bound = transports.stream().filter(endpoints::containsKey).map(endpoints::get).toList();
+        state.writeRecord(new DaemonRecord(identity.pid(), identity.version(), identity.scope(), bound, clock.instant(), null));
+        log.info("mcpd {} daemon pid {} serving scope {} on {} with engines {}", identity.version(), identity.pid().value(),
+                identity.scope(), bound, engines.stream().map(Engine::name).toList());
+        return handler;
+    }
+
+    private Thread startExpirationChecks() {
+        ExpirationPolicy policy = ExpirationPolicy.anyOf(
+                ExpirationPolicies.idleFor(activity, clock, settings.idleTimeout()));
+        return Thread.ofPlatform().daemon().name("mcpd-expiration").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(settings.checkInterval());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    ExpirationResult result = policy.check();
+                    if (result.expires()) {
+                        requestStop("expired: " + result.reason());
+                    }
+                } catch (RuntimeException e) {
+                    log.error("expiration check failed; it runs again in {} (B-L7)", settings.checkInterval(), e);
+                }
+            }
+        });
+    }
+
+    private void awaitStopRequest() {
+        while (true) {
+            try {
+                stopRequested.await();
+                return;
+            } catch (InterruptedException e) {
+                // only a stop request ends the daemon
+            }
+        }
+    }
+
+    /** Asks the daemon to stop; returns at once. The first reason given is kept. Idempotent. */
+    public void requestStop(String reason) {
+        if (stopReason.compareAndSet(null, reason)) {
+            log.info("stop requested: {}", reason);
+        }
+        stopRequested.countDown();
+    }
+
+    /**
+     * Waits until the daemon has finished shutting down.
+     *
+     * @return true if it did within {@code timeout}
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private int shutdown(ClientConnectionHandler handler) {
+        Instant deadline = clock.instant().plus(settings.shutdownGrace());
+        long begun = System.nanoTime();
+        transports.forEach(Transport::requestStop);
+        drainCalls();
+        handler.answerAndCancelAll();
+        transports.forEach(Transport::requestForcefulStop);
+        boolean clean = closeEngines(deadline);
+        state.removeRecordAndSocket();
+        log.info("daemon stopped ({}) in {} ms{}", stopReason.get(), (System.nanoTime() - begun) / 1_000_000,
+                clean ? "" : "; some engines were abandoned after the grace period");
+        return clean ? EXIT_OK : EXIT_FORCED;
+    }
+
+    private void drainCalls() {
+        long until = System.nanoTime() + DRAIN.toNanos();
+        while (registry.inFlightCalls() > 0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean closeEngines(Instant deadline) {
+        List<Engine> reversed = new ArrayList<>(engines);
+        java.util.Collections.reverse(reversed);
+        List<Thread> closers = new ArrayList<>();
+        for (Engine engine : reversed) {
+            closers.add(Thread.ofVirtual().name("close-" + engine.name()).start(() -> {
+                try {
+                    engine.close();
+                } catch (RuntimeException e) {
+                    log.warn("engine {} failed to close", engine.name(), e);
+                }
+            }));
+        }
+        boolean clean = true;
+        for (Thread closer : closers) {
+            try {
+                Duration left = deadline.equals(Instant.MAX) ? Duration.ofDays(1) : Duration.between(clock.instant(), deadline);
+                if (left.isNegative() || !closer.join(left)) {
+                    log.error("{} did not finish within the shutdown grace period (B-E2)", closer.getName());
+                    clean = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                clean = false;
+            }
+        }
+        return clean;
+    }
+
+    /** A fresh snapshot; never blocks. */
+    public DaemonStatus status() {
+        Instant now = clock.instant();
+        Instant started = startedAt == null ? now : startedAt;
+        List<DaemonStatus.TransportStatus> ts = new ArrayList<>();
+        for (Transport transport : transports) {
+            Endpoint endpoint = endpoints.get(transport);
+            ts.add(new DaemonStatus.TransportStatus(transport.kind(), endpoint == null ? null : endpoint.toString(),
+                    transport.availability()));
+        }
+        List<DaemonStatus.EngineStatus> es = new ArrayList<>();
+        for (Engine engine : engines) {
+            es.add(new DaemonStatus.EngineStatus(engine.name(), engine.availability(), engine.tools().size()));
+        }
+        return new DaemonStatus(identity.version(), identity.pid().value(), identity.scope(), started,
+                Duration.between(started, now), ts, es, registry.snapshot(), stopReason.get());
+    }
+}

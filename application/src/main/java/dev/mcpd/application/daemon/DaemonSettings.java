@@ -1,0 +1,35 @@
+package dev.mcpd.application.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * The daemon's settings, with the defaults of {@code BEHAVIOURS.md}. Bound from config and {@code MCPD_*}
+ * variables in bootstrap; validated there, all problems at once (B-X2).
+ *
+ * @param idleTimeout exit after this long with zero clients and zero calls; zero means resident (B-L4)
+ * @param checkInterval how often expiration policies run
+ * @param shutdownGrace the longest an orderly shutdown may take before resources are force-closed (B-E2)
+ * @param callTimeout the longest one tool call may run
+ * @param maxLineBytes the longest line accepted from a client (B-C4)
+ * @param toolsPageSize tools per {@code tools/list} page (B-M5)
+ */
+public record DaemonSettings(
+        Duration idleTimeout,
+        Duration checkInterval,
+        Duration shutdownGrace,
+        Duration callTimeout,
+        int maxLineBytes,
+        int toolsPageSize) {
+
+    public static final DaemonSettings DEFAULTS = new DaemonSettings(
+            Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(10), 16 * 1024 * 1024, 100);
+
+    public DaemonSettings {
+        requireNonNull(idleTimeout, "idleTimeout is null");
+        requireNonNull(checkInterval, "checkInterval is null");
+        requireNonNull(shutdownGrace, "shutdownGrace is null");
+        requireNonNull(callTimeout, "callTimeout is null");
+    }
+}

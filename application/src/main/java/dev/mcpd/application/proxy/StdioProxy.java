@@ -1,0 +1,279 @@
+package dev.mcpd.application.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.application.daemon.HelloProtocol;
+import dev.mcpd.application.mcp.Json;
+import dev.mcpd.application.mcp.JsonRpc;
+import dev.mcpd.application.mcp.McpServerSession;
+import dev.mcpd.application.mcp.ToolCatalog;
+import dev.mcpd.application.wire.LineReader;
+import dev.mcpd.application.wire.LineWriter;
+import dev.mcpd.domain.error.LineTooLongException;
+import dev.mcpd.domain.error.MalformedMessageException;
+import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.port.JsonCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code mcpd serve --mcp}: the stdio MCP server a host starts. It pipes MCP lines between the host and the
+ * scope's daemon, and serves the session itself when the daemon cannot (B-G3, B-G4).
+ *
+ * <p>Invariants:
+ * <ol>
+ *   <li>B-G1 the proxy ends when the host's stdin ends; it then closes its daemon connection at once.
+ *   <li>B-G3 every request forwarded to the daemon is tracked until its response passes back; if the daemon
+ *       connection drops, each one still pending is answered: re-served in-process when that is safe
+ *       ({@code ping}, {@code initialize}, {@code tools/list}, read-only tools), otherwise an error saying the
+ *       daemon went away and that the call may have run.
+ *   <li>B-G4 after a drop, or when no daemon can be reached, the rest of the session is served in-process.
+ *   <li>B-G7 stdout carries only MCP messages; diagnostics go to the log.
+ * </ol>
+ */
+public final class StdioProxy {
+
+    private static final Logger log = LoggerFactory.getLogger(StdioProxy.class);
+
+    private final Supplier<DaemonFinder.Result> daemon;
+    private final InProcessServer inProcess;
+    private final JsonCodec codec;
+    private final ClientHello hello;
+    private final Map<String, String> environment;
+    private final int maxLineBytes;
+    private final PrintStream diagnostics;
+    private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private LineWriter host;
+    private LineWriter toDaemon;
+    private DaemonLink link;
+    private McpServerSession local;
+
+    /**
+     * @param daemon finds or starts the daemon; called once, unless {@code MCPD_NO_DAEMON} made it return NotReachable
+     * @param inProcess serves the session when the daemon cannot
+     * @param codec JSON codec
+     * @param hello the client hello sent to the daemon (B-W3, B-G6)
+     * @param environment environment for in-process engines
+     * @param maxLineBytes the longest line accepted
+     * @param diagnostics where the few messages a person must see go (stderr; B-W5); nothing in normal operation
+     */
+    public StdioProxy(Supplier<DaemonFinder.Result> daemon, InProcessServer inProcess, JsonCodec codec, ClientHello hello,
+            Map<String, String> environment, int maxLineBytes, PrintStream diagnostics) {
+        this.daemon = requireNonNull(daemon, "daemon is null");
+        this.inProcess = requireNonNull(inProcess, "inProcess is null");
+        this.codec = requireNonNull(codec, "codec is null");
+        this.hello = requireNonNull(hello, "hello is null");
+        this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        this.maxLineBytes = maxLineBytes;
+        this.diagnostics = requireNonNull(diagnostics, "diagnostics is null");
+    }
+
+    /**
+     * Serves the host until its stdin ends.
+     *
+     * @return the exit code, 0 when the host closed stdin
+     */
+    public int run(InputStream hostIn, OutputStream hostOut) {
+        host = new LineWriter(hostOut);
+        connect();
+        LineReader reader = new LineReader(hostIn, maxLineBytes);
+        try {
+            byte[] line;
+            while ((line = reader.readLine()) != null) {
+                fromHost(line);
+            }
+        } catch (LineTooLongException e) {
+            log.error("host sent {}; ending the session", e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            log.info("host stdin failed: {}", e.toString());
+        } finally {
+            lock.lock();
+            try {
+                if (link != null) {
+                    link.connection().close();
+                }
+                if (local != null) {
+                    local.close(false);
+                }
+            } finally {
+                lock.unlock();
+            }
+            inProcess.close();
+        }
+        log.info("host closed stdin; proxy exits");
+        return 0;
+    }
+
+    private void connect() {
+        switch (daemon.get()) {
+            case DaemonFinder.Result.Found(DaemonLink found) -> {
+                try {
+                    LineWriter writer = new LineWriter(found.connection().output());
+                    writer.writeLine(codec.write(HelloProtocol.clientHello(hello)));
+                    link = found;
+                    toDaemon = writer;
+                    Thread.ofVirtual().name("daemon-to-host").start(() -> pumpFromDaemon(found));
+                    log.info("connected to daemon pid {} ({})", found.hello().pid(), found.connection().endpoint());
+                } catch (IOException e) {
+                    found.connection().close();
+                    fallBack("the daemon closed the connection during the hello: " + e.getMessage());
+                }
+            }
+            case DaemonFinder.Result.VersionMismatch(var other) -> {
+                diagnostics.println("mcpd: the running daemon (pid " + other.pid() + ") is version " + other.version()
+                        + ", not this proxy's; serving this session in-process (stop the old daemon with: mcpd daemon stop)");
+                fallBack("daemon version " + other.version() + " differs (B-W5)");
+            }
+            case DaemonFinder.Result.NotReachable(String reason) -> fallBack(reason);
+        }
+    }
+
+    private void fromHost(byte[] line) throws IOException {
+        Object message;
+        try {
+            message = codec.parse(line, 0, line.length);
+        } catch (MalformedMessageException e) {
+            message = null;
+        }
+        lock.lock();
+        try {
+            if (link != null) {
+                Map<String, Object> request = Json.asObject(message);
+                String key = request == null ? null : requestKey(request);
+                if (key != null) {
+                    pending.put(key, request);
+                }
+                try {
+                    toDaemon.writeLine(line);
+                    return;
+                } catch (IOException e) {
+                    daemonLost("write failed: " + e.getMessage());
+                    // the pending request (if any) was answered by daemonLost; other lines go in-process below
+                    if (key != null) {
+                        return;
+                    }
+                }
+            }
+            if (message == null) {
+                local.onMalformed("not valid JSON");
+            } else {
+                local.onMessage(message);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pumpFromDaemon(DaemonLink from) {
+        try {
+            byte[] line;
+            while ((line = from.reader().readLine()) != null) {
+                Map<String, Object> message = null;
+                try {
+                    message = Json.asObject(codec.parse(line, 0, line.length));
+                } catch (MalformedMessageException e) {
+                    log.warn("daemon sent a malformed line; passing it on");
+                }
+                lock.lock();
+                try {
+                    if (message != null && message.containsKey("id") && !message.containsKey("method")) {
+                        pending.remove(key(message.get("id")));
+                    }
+                    host.writeLine(line);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            lock.lock();
+            try {
+                if (link == from) {
+                    daemonLost("the daemon closed the connection");
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                if (link == from) {
+                    daemonLost(e.toString());
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Called with the lock held. Answers every pending request, then serves in-process (B-G3, B-G4). */
+    private void daemonLost(String why) {
+        log.warn("lost the daemon ({}); answering {} pending request(s) and serving in-process", why, pending.size());
+        link.connection().close();
+        link = null;
+        toDaemon = null;
+        fallBack(why);
+        ToolCatalog catalog = inProcess.catalog();
+        for (Map<String, Object> request : List.copyOf(pending.values())) {
+            if (safeToReserve(request, catalog)) {
+                local.onMessage(request);
+            } else {
+                Object params = request.get("params");
+                Map<String, Object> p = Json.asObject(params);
+                String tool = p == null ? null : Json.asString(p.get("name"));
+                send(JsonRpc.error(request.get("id"), JsonRpc.DAEMON_LOST, "the mcpd daemon went away while "
+                        + (tool == null ? "this request" : "tool " + tool) + " was in flight; it may have run. "
+                        + "Check its effect before calling it again; this session now runs in-process."));
+            }
+        }
+        pending.clear();
+    }
+
+    private static boolean safeToReserve(Map<String, Object> request, ToolCatalog catalog) {
+        String method = Json.asString(request.get("method"));
+        if (method == null) {
+            return false;
+        }
+        return switch (method) {
+            case "ping", "initialize", "tools/list" -> true;
+            case "tools/call" -> {
+                Map<String, Object> p = Json.asObject(request.get("params"));
+                String name = p == null ? null : Json.asString(p.get("name"));
+                yield name != null && catalog.find(name).map(e -> e.tool().annotations().safeToRetry()).orElse(false);
+            }
+            default -> false;
+        };
+    }
+
+    private void fallBack(String why) {
+        if (local == null) {
+            log.info("serving in-process: {}", why);
+            local = inProcess.open(this::send, environment);
+        }
+    }
+
+    private void send(Map<String, Object> message) {
+        try {
+            host.writeLine(codec.write(message));
+        } catch (IOException e) {
+            log.debug("host stdout closed: {}", e.toString());
+        }
+    }
+
+    private static String requestKey(Map<String, Object> message) {
+        return message.containsKey("method") && Json.isValidId(message.get("id")) ? key(message.get("id")) : null;
+    }
+
+    private static String key(Object id) {
+        return (id instanceof Number ? "n:" : "s:") + id;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.mcpd.domain.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The discovery record {@code daemon.json} (B-S2): how proxies find the daemon of their scope.
+ *
+ * @param pid the daemon process, with its start instant so that a reused pid is not taken for it
+ * @param version the daemon's build version (B-W5)
+ * @param scope the scope the daemon serves
+ * @param endpoints where it listens, the preferred one first
+ * @param startedAt when the daemon finished starting
+ * @param token the TCP token (B-T3), or {@code null} when no TCP transport listens
+ */
+public record DaemonRecord(Pid pid, String version, String scope, List<Endpoint> endpoints, Instant startedAt, String token) {
+
+    public DaemonRecord {
+        requireNonNull(pid, "pid is null");
+        requireNonNull(version, "version is null");
+        requireNonNull(scope, "scope is null");
+        requireNonNull(startedAt, "startedAt is null");
+        endpoints = List.copyOf(endpoints);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.mcpd.domain.port;
+
+import dev.mcpd.domain.model.DaemonRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The per-user, per-scope state directory (B-S6): {@code daemon.lock}, {@code daemon.json}, {@code daemon.sock},
+ * {@code daemon.log}.
+ *
+ * <p>Invariants (B-S1, B-S2, B-S5):
+ * <ol>
+ *   <li>The directory exists with mode 0700 once {@link #prepare()} returned.
+ *   <li>At most one {@link ScopeLock} is held per directory across all processes of the machine.
+ *   <li>{@link #writeRecord} is atomic (temp file, then rename) and leaves the file with mode 0600.
+ *   <li>Only the lock holder writes or removes the record and the socket; readers never delete anything.
+ * </ol>
+ */
+public interface StateDirectory {
+
+    /** The exclusive lock on {@code daemon.lock}; closing releases it. */
+    interface ScopeLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The directory itself. */
+    Path root();
+
+    /** Where the daemon's Unix socket lives. */
+    Path socketPath();
+
+    /** Where the daemon's log lives. */
+    Path logPath();
+
+    /**
+     * Creates the directory (mode 0700) if needed.
+     *
+     * @throws IOException if it cannot be created or made private
+     */
+    void prepare() throws IOException;
+
+    /**
+     * Takes the scope lock without waiting.
+     *
+     * @return the lock, or empty when another process holds it
+     * @throws IOException if the lock file cannot be opened
+     */
+    Optional<ScopeLock> tryLock() throws IOException;
+
+    /** Reads {@code daemon.json}; empty when it is missing or unreadable (a torn or foreign file is treated as missing). */
+    Optional<DaemonRecord> readRecord();
+
+    /**
+     * Writes {@code daemon.json} atomically, mode 0600. Only the lock holder may call this.
+     *
+     * @throws IOException if the write or the rename fails
+     */
+    void writeRecord(DaemonRecord record) throws IOException;
+
+    /** Removes {@code daemon.json} and the socket file. Only the lock holder may call this. Never throws. */
+    void removeRecordAndSocket();
+}
