@@ -296,6 +296,24 @@ public final class McpServerSession {
         }
     }
 
+    /**
+     * Waits until no tool call is running, at most {@code timeout}.
+     *
+     * @return true if idle
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return inFlight.isEmpty();
+    }
+
     /** The number of tool calls running. */
     public int inFlightCalls() {
         return inFlight.size();

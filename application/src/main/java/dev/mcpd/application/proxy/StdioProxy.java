@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class StdioProxy {
 
     private static final Logger log = LoggerFactory.getLogger(StdioProxy.class);
+    /** How long a proxy whose host closed stdin still waits for answers to requests already sent. */
+    private static final java.time.Duration DRAIN_ON_EOF = java.time.Duration.ofSeconds(5);
 
     private final Supplier<DaemonFinder.Result> daemon;
     private final InProcessServer inProcess;
@@ -53,6 +55,8 @@ public final class StdioProxy {
     private final PrintStream diagnostics;
     private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition answered = lock.newCondition();
+    private boolean closing;
     private LineWriter host;
     private LineWriter toDaemon;
     private DaemonLink link;
@@ -100,6 +104,8 @@ public final class StdioProxy {
         } finally {
             lock.lock();
             try {
+                awaitPendingAnswers();
+                closing = true;
                 if (link != null) {
                     link.connection().close();
                 }
@@ -189,6 +195,7 @@ public final class StdioProxy {
                 try {
                     if (message != null && message.containsKey("id") && !message.containsKey("method")) {
                         pending.remove(key(message.get("id")));
+                        answered.signalAll();
                     }
                     host.writeLine(line);
                 } finally {
@@ -197,7 +204,7 @@ public final class StdioProxy {
             }
             lock.lock();
             try {
-                if (link == from) {
+                if (link == from && !closing) {
                     daemonLost("the daemon closed the connection");
                 }
             } finally {
@@ -206,7 +213,7 @@ public final class StdioProxy {
         } catch (IOException | RuntimeException e) {
             lock.lock();
             try {
-                if (link == from) {
+                if (link == from && !closing) {
                     daemonLost(e.toString());
                 }
             } finally {
@@ -236,6 +243,26 @@ public final class StdioProxy {
             }
         }
         pending.clear();
+        answered.signalAll();
+    }
+
+    /**
+     * Called with the lock held when the host closed stdin: requests already sent still get their answers (a host
+     * that pipes a script and closes stdin expects them), bounded by {@link #DRAIN_ON_EOF}.
+     */
+    private void awaitPendingAnswers() {
+        long left = DRAIN_ON_EOF.toNanos();
+        while (!pending.isEmpty() && link != null && left > 0) {
+            try {
+                left = answered.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (local != null) {
+            local.awaitIdle(DRAIN_ON_EOF);
+        }
     }
 
     private static boolean safeToReserve(Map<String, Object> request, ToolCatalog catalog) {

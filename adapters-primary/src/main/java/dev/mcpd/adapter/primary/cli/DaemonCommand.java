@@ -1,0 +1,155 @@
+package dev.mcpd.adapter.primary.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mcpd daemon run|start|stop|status}. */
+@Command(name = "daemon", description = "Run, start, stop or inspect the shared daemon of this scope.",
+        subcommands = {DaemonCommand.Run.class, DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class})
+final class DaemonCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    @Command(name = "run", description = "Run the daemon in the foreground (what `serve --mcp` starts in the background).")
+    static final class Run implements Callable<Integer> {
+        private final CliBackend backend;
+
+        Run(CliBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Integer call() {
+            return backend.daemonRun();
+        }
+    }
+
+    @Command(name = "start", description = "Start the daemon in the background if none runs.")
+    static final class Start implements Callable<Integer> {
+        private final CliBackend backend;
+
+        @Spec
+        CommandSpec spec;
+
+        Start(CliBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                long pid = backend.daemonStart();
+                spec.commandLine().getOut().println("mcpd daemon running, pid " + pid);
+                return 0;
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("mcpd daemon start: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "stop", description = "Stop the daemon gracefully; returns as soon as it accepted the stop.")
+    static final class Stop implements Callable<Integer> {
+        private final CliBackend backend;
+
+        @Spec
+        CommandSpec spec;
+
+        Stop(CliBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                Optional<Long> pid = backend.daemonStop();
+                if (pid.isEmpty()) {
+                    spec.commandLine().getOut().println("no mcpd daemon is running");
+                    return McpdCommand.EXIT_NOTHING;
+                }
+                spec.commandLine().getOut().println("mcpd daemon " + pid.get() + " is stopping");
+                return 0;
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("mcpd daemon stop: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Show the daemon: pid, uptime, transports, engines, clients.")
+    static final class Status implements Callable<Integer> {
+        private final CliBackend backend;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print the status as JSON.")
+        boolean json;
+
+        Status(CliBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<Map<String, Object>> status = backend.daemonStatus();
+            if (status.isEmpty()) {
+                out.println(json ? "{\"running\":false}" : "no mcpd daemon is running");
+                return McpdCommand.EXIT_NOTHING;
+            }
+            Map<String, Object> s = status.get();
+            if (json) {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
+                return 0;
+            }
+            out.printf("mcpd %s daemon pid %s, scope %s, up %s s%n", s.get("version"), s.get("pid"), s.get("scope"),
+                    s.get("uptimeSeconds"));
+            for (Object t : list(s.get("transports"))) {
+                Map<?, ?> m = (Map<?, ?>) t;
+                out.printf("  transport %-7s %s%s%n", m.get("kind"), m.get("endpoint"),
+                        Boolean.TRUE.equals(m.get("available")) ? "" : " (unavailable: " + m.get("reason") + ")");
+            }
+            for (Object e : list(s.get("engines"))) {
+                Map<?, ?> m = (Map<?, ?>) e;
+                out.printf("  engine    %-10s %s tools%s%n", m.get("name"), m.get("tools"),
+                        Boolean.TRUE.equals(m.get("available")) ? "" : " (unavailable: " + m.get("reason") + ")");
+            }
+            List<?> clients = list(s.get("clients"));
+            out.printf("  %d client(s)%n", clients.size());
+            if (!clients.isEmpty()) {
+                out.printf("  %-6s %-10s %-10s %-26s %s%n", "ID", "PROXY PID", "HOST PID", "CONNECTED", "IN FLIGHT");
+                for (Object c : clients) {
+                    Map<?, ?> m = (Map<?, ?>) c;
+                    out.printf("  %-6s %-10s %-10s %-26s %s%n", m.get("id"), dash(m.get("proxyPid")), dash(m.get("hostPid")),
+                            m.get("connectedSince"), m.get("inFlightCalls"));
+                }
+            }
+            return 0;
+        }
+
+        private static List<?> list(Object value) {
+            return value instanceof List<?> l ? l : List.of();
+        }
+
+        private static Object dash(Object value) {
+            return value == null ? "-" : value;
+        }
+    }
+}

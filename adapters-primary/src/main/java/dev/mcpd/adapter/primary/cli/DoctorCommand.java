@@ -1,0 +1,38 @@
+package dev.mcpd.adapter.primary.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code mcpd doctor}: what works here, what does not, and the fix for each. Exit 0 when all checks pass. */
+@Command(name = "doctor", description = "Check Java, the state dir, transports, engines and a real MCP round trip.")
+final class DoctorCommand implements Callable<Integer> {
+
+    private final CliBackend backend;
+
+    @Spec
+    CommandSpec spec;
+
+    DoctorCommand(CliBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<CliBackend.DoctorCheck> checks = backend.doctor();
+        int failed = 0;
+        for (CliBackend.DoctorCheck check : checks) {
+            out.printf("%s %-22s %s%n", check.ok() ? "[ok]  " : "[FAIL]", check.name(), check.detail());
+            if (!check.ok()) {
+                failed++;
+                out.printf("       %-22s fix: %s%n", "", check.fix());
+            }
+        }
+        out.printf("%d of %d checks passed%n", checks.size() - failed, checks.size());
+        return failed == 0 ? 0 : 1;
+    }
+}

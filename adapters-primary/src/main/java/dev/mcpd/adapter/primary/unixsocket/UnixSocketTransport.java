@@ -1,0 +1,221 @@
+package dev.mcpd.adapter.primary.unixsocket;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.domain.model.Availability;
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.Connection;
+import dev.mcpd.domain.port.ConnectionHandler;
+import dev.mcpd.domain.port.Transport;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's Unix domain socket transport on junixsocket, which reads the kernel's peer credentials
+ * ({@code SO_PEERCRED}: uid and pid) at accept (B-L2; ADR 0004).
+ *
+ * <p>Invariants, beyond {@link Transport}'s:
+ * <ol>
+ *   <li>B-T2 the socket file is mode 0600 (in a 0700 directory); a peer of another uid is closed at accept.
+ *   <li>B-C1 a connection closes without lingering: {@code SO_LINGER} is off and close never waits for the peer.
+ *   <li>The socket file is removed by {@link #requestStop()}; only its owner (the lock holder) runs this (B-S5).
+ * </ol>
+ */
+public final class UnixSocketTransport implements Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(UnixSocketTransport.class);
+
+    private final Path socketPath;
+    private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile AFUNIXServerSocket server;
+    private volatile boolean stopping;
+    private long ownUid = PeerCredentials.UNKNOWN;
+
+    /** @param socketPath where to bind; its directory must exist and be private */
+    public UnixSocketTransport(Path socketPath) {
+        this.socketPath = requireNonNull(socketPath, "socketPath is null");
+    }
+
+    @Override
+    public TransportKind kind() {
+        return TransportKind.UNIX_SOCKET;
+    }
+
+    @Override
+    public Availability availability() {
+        if (!AFUNIXSocket.isSupported()) {
+            return Availability.unavailable("junixsocket has no native library for this platform");
+        }
+        if (socketPath.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            return Availability.unavailable("socket path " + socketPath + " is longer than sun_path allows (107 bytes); "
+                    + "set MCPD_STATE_DIR to a shorter directory");
+        }
+        return Availability.available();
+    }
+
+    @Override
+    public synchronized Endpoint start(ConnectionHandler handler) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        AFUNIXServerSocket socket = AFUNIXServerSocket.newInstance();
+        socket.setReuseAddress(true);
+        socket.bind(AFUNIXSocketAddress.of(socketPath.toFile()), 128);
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        ownUid = ((Number) Files.getAttribute(socketPath, "unix:uid")).longValue();
+        server = socket;
+        Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
+        return new Endpoint(TransportKind.UNIX_SOCKET, socketPath.toString());
+    }
+
+    private void acceptLoop(AFUNIXServerSocket socket, ConnectionHandler handler) {
+        while (!stopping) {
+            AFUNIXSocket accepted;
+            try {
+                accepted = socket.accept();
+            } catch (IOException e) {
+                if (!stopping) {
+                    log.warn("accept on {} failed: {}", socketPath, e.toString());
+                }
+                continue;
+            }
+            PeerCredentials peer = credentials(accepted);
+            if (peer.hasUid() && ownUid >= 0 && peer.uid() != ownUid) {
+                log.warn("refused a peer of uid {} (pid {}): this daemon serves uid {} only (B-T2)", peer.uid(), peer.pid(), ownUid);
+                closeQuietly(accepted);
+                continue;
+            }
+            SocketConnection connection = new SocketConnection(accepted, peer);
+            open.add(connection);
+            Thread.ofVirtual().name("unix-connection").start(() -> {
+                try {
+                    handler.handle(connection);
+                } catch (RuntimeException e) {
+                    log.error("connection handler failed", e);
+                } finally {
+                    connection.close();
+                }
+            });
+        }
+    }
+
+    private static PeerCredentials credentials(AFUNIXSocket socket) {
+        try {
+            AFUNIXSocketCredentials creds = socket.getPeerCredentials();
+            return new PeerCredentials(creds.getUid(), creds.getPid());
+        } catch (IOException | RuntimeException e) {
+            return PeerCredentials.unknown();
+        }
+    }
+
+    @Override
+    public int openConnections() {
+        return open.size();
+    }
+
+    @Override
+    public synchronized void requestStop() {
+        stopping = true;
+        AFUNIXServerSocket socket = server;
+        if (socket != null) {
+            closeQuietly(socket);
+            try {
+                Files.deleteIfExists(socketPath);
+            } catch (IOException e) {
+                log.debug("could not remove {}: {}", socketPath, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void requestForcefulStop() {
+        requestStop();
+        open.forEach(SocketConnection::close);
+    }
+
+    @Override
+    public void close() {
+        requestForcefulStop();
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing never waits and a failure leaves nothing to act on
+        }
+    }
+
+    private final class SocketConnection implements Connection {
+        private final AFUNIXSocket socket;
+        private final PeerCredentials peer;
+        private final InputStream in;
+        private final OutputStream out;
+        private volatile boolean closed;
+
+        SocketConnection(AFUNIXSocket socket, PeerCredentials peer) {
+            this.socket = socket;
+            this.peer = peer;
+            try {
+                socket.setSoLinger(false, 0);
+                this.in = socket.getInputStream();
+                this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            } catch (SocketException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return new Endpoint(TransportKind.UNIX_SOCKET, socketPath.toString());
+        }
+
+        @Override
+        public PeerCredentials peer() {
+            return peer;
+        }
+
+        @Override
+        public InputStream input() {
+            return in;
+        }
+
+        @Override
+        public OutputStream output() {
+            return out;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed && !socket.isClosed();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(socket);
+            open.remove(this);
+        }
+    }
+}

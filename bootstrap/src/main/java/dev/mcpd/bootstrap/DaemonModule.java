@@ -1,0 +1,112 @@
+package dev.mcpd.bootstrap;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
+import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
+import dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe;
+import dev.mcpd.adapter.secondary.state.FileStateDirectory;
+import dev.mcpd.application.daemon.Daemon;
+import dev.mcpd.application.daemon.DaemonClientRegistry;
+import dev.mcpd.application.daemon.DaemonIdentity;
+import dev.mcpd.application.daemon.DaemonSettings;
+import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.port.ClientRegistry;
+import dev.mcpd.domain.port.EngineFactory;
+import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.port.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Binds the daemon and its core adapters. Engine modules add {@link EngineFactory} bindings to the set. */
+final class DaemonModule extends AbstractModule {
+
+    private final McpdConfig config;
+
+    DaemonModule(McpdConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    protected void configure() {
+        Multibinder.newSetBinder(binder(), EngineFactory.class);
+    }
+
+    @Provides
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Provides
+    @Singleton
+    StateDirectory stateDirectory() {
+        return new FileStateDirectory(config.stateDir());
+    }
+
+    @Provides
+    @Singleton
+    LivenessProbe livenessProbe() {
+        return new ProcessHandleLivenessProbe();
+    }
+
+    @Provides
+    @Singleton
+    ClientRegistry clientRegistry() {
+        return new DaemonClientRegistry();
+    }
+
+    @Provides
+    @Singleton
+    JsonCodec jsonCodec() {
+        return new JacksonJsonCodec();
+    }
+
+    @Provides
+    @Singleton
+    List<Transport> transports(StateDirectory state) {
+        return List.of(new UnixSocketTransport(state.socketPath()));
+    }
+
+    @Provides
+    @Singleton
+    DaemonSettings settings() {
+        DaemonSettings d = DaemonSettings.DEFAULTS;
+        return new DaemonSettings(config.idleTimeout(), d.checkInterval(), config.shutdownGrace(), config.callTimeout(),
+                config.maxLineBytes(), d.toolsPageSize());
+    }
+
+    @Provides
+    @Singleton
+    DaemonIdentity identity(LivenessProbe probe, StateDirectory state) {
+        long pid = ProcessHandle.current().pid();
+        Pid self = probe.identify(pid).orElse(Pid.unverified(pid));
+        try {
+            state.prepare();
+            long uid = ((Number) Files.getAttribute(state.root(), "unix:uid")).longValue();
+            return new DaemonIdentity(BuildInfo.version(), self, uid, state.root().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the state dir " + state.root(), e);
+        }
+    }
+
+    @Provides
+    @Singleton
+    Daemon daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
+            Set<EngineFactory> engines, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
+        List<EngineFactory> ordered = new ArrayList<>(engines);
+        ordered.sort(java.util.Comparator.comparing(EngineFactory::name));
+        return new Daemon(identity, settings, state, transports, ordered, registry, probe, codec, clock);
+    }
+}

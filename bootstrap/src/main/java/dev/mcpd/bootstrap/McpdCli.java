@@ -1,0 +1,194 @@
+package dev.mcpd.bootstrap;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import dev.mcpd.adapter.primary.cli.CliBackend;
+import dev.mcpd.adapter.primary.stdio.HostStdio;
+import dev.mcpd.adapter.primary.unixsocket.UnixSocketConnector;
+import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
+import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
+import dev.mcpd.adapter.secondary.process.ProcessDaemonLauncher;
+import dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe;
+import dev.mcpd.adapter.secondary.state.FileStateDirectory;
+import dev.mcpd.application.client.DaemonToolClient;
+import dev.mcpd.application.daemon.Daemon;
+import dev.mcpd.application.mcp.Json;
+import dev.mcpd.application.proxy.DaemonFinder;
+import dev.mcpd.application.proxy.StdioProxy;
+import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.port.DaemonLauncher;
+import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.port.StateDirectory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The composition root behind the command line. The proxy path ({@link #serveMcp}) is wired by hand so that Guice,
+ * engines and the daemon's classes stay off its start-up path (ADR 0005); the daemon is built by Guice.
+ */
+final class McpdCli implements CliBackend {
+
+    /** Environment a proxy forwards in its hello for the backends (B-G6). */
+    static final List<String> FORWARDED_ENV = List.of("DOCKER_HOST", "MCPD_CONTAINER_HOST", "XDG_RUNTIME_DIR",
+            "MCPD_HYPERD_PATH", "DOCKER_CONFIG", "CONTAINERS_CONF");
+
+    /** JVM flags of a spawned daemon: small heap, serial GC, native access for junixsocket. */
+    static final List<String> DAEMON_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dmcpd.role=daemon");
+
+    private final McpdConfig config;
+
+    McpdCli(McpdConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    public String version() {
+        return BuildInfo.version();
+    }
+
+    @Override
+    public int serveMcp(boolean noDaemon) {
+        HostStdio stdio = HostStdio.claim();
+        JsonCodec codec = new JacksonJsonCodec();
+        DaemonFinder finder = finder(codec, launcher(), config.connectTimeout());
+        boolean inProcess = noDaemon || config.noDaemon();
+        StdioProxy proxy = new StdioProxy(
+                () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : finder.find(),
+                new LazyInProcessServer(() -> Engines.factories(config), config), codec, clientHello(),
+                forwardedEnvironment(), config.maxLineBytes(), stdio.err());
+        return proxy.run(stdio.in(), stdio.out());
+    }
+
+    @Override
+    public int daemonRun() {
+        List<Module> modules = new ArrayList<>();
+        modules.add(binder -> {
+            binder.requireExplicitBindings();
+            binder.disableCircularProxies();
+            binder.requireAtInjectOnConstructors();
+        });
+        modules.add(new DaemonModule(config));
+        modules.addAll(Engines.modules(config));
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
+        Daemon daemon = injector.getInstance(Daemon.class);
+        Signals.onTerminate(daemon::requestStop);
+        try {
+            return daemon.run();
+        } catch (IOException e) {
+            System.err.println("mcpd daemon: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    @Override
+    public long daemonStart() throws IOException {
+        try (DaemonToolClient client = connect(true)) {
+            return client.daemonPid();
+        }
+    }
+
+    @Override
+    public Optional<Long> daemonStop() throws IOException {
+        try (DaemonToolClient client = connectIfRunning()) {
+            if (client == null) {
+                return Optional.empty();
+            }
+            client.callTool("daemon_stop", Json.object("reason", "mcpd daemon stop"));
+            return Optional.of(client.daemonPid());
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Object>> daemonStatus() throws IOException {
+        try (DaemonToolClient client = connectIfRunning()) {
+            if (client == null) {
+                return Optional.empty();
+            }
+            Map<String, Object> result = client.callTool("daemon_status", Map.of());
+            return Optional.ofNullable(Json.asObject(result.get("structuredContent")));
+        }
+    }
+
+    @Override
+    public Map<String, Object> callTool(String tool, Map<String, Object> arguments) throws IOException {
+        try (DaemonToolClient client = connect(true)) {
+            return client.callTool(tool, arguments);
+        }
+    }
+
+    @Override
+    public List<DoctorCheck> doctor() {
+        return new Doctor(config, this).run();
+    }
+
+    /** A client of the running daemon, or null when none runs; never starts one. */
+    private DaemonToolClient connectIfRunning() throws IOException {
+        StateDirectory state = new FileStateDirectory(config.stateDir());
+        if (state.readRecord().isEmpty()) {
+            return null;
+        }
+        JsonCodec codec = new JacksonJsonCodec();
+        DaemonFinder.Result result = finder(codec, () -> {}, Duration.ofSeconds(2)).find();
+        return result instanceof DaemonFinder.Result.Found found
+                ? new DaemonToolClient(found.link(), codec, clientHello())
+                : null;
+    }
+
+    DaemonToolClient connect(boolean launch) throws IOException {
+        JsonCodec codec = new JacksonJsonCodec();
+        DaemonFinder.Result result = finder(codec, launch ? launcher() : () -> {}, config.connectTimeout()).find();
+        return switch (result) {
+            case DaemonFinder.Result.Found found -> new DaemonToolClient(found.link(), codec, clientHello());
+            case DaemonFinder.Result.VersionMismatch mismatch -> throw new IOException("the running daemon (pid "
+                    + mismatch.hello().pid() + ") is version " + mismatch.hello().version() + ", this mcpd is "
+                    + BuildInfo.version() + "; stop it with `mcpd daemon stop` and try again");
+            case DaemonFinder.Result.NotReachable notReachable -> throw new IOException(
+                    "no daemon could be reached: " + notReachable.reason() + "; see " + config.stateDir().resolve("daemon.log"));
+        };
+    }
+
+    private DaemonFinder finder(JsonCodec codec, DaemonLauncher launcher, Duration timeout) {
+        return new DaemonFinder(new FileStateDirectory(config.stateDir()), new ProcessHandleLivenessProbe(),
+                new UnixSocketConnector(), launcher, codec, BuildInfo.version(), timeout, config.maxLineBytes());
+    }
+
+    DaemonLauncher launcher() {
+        return new ProcessDaemonLauncher(ProcessDaemonLauncher.sameJvm(Main.class.getName(), DAEMON_JVM_FLAGS,
+                List.of("daemon", "run")), config.stateDir().resolve("daemon.log"));
+    }
+
+    ClientHello clientHello() {
+        Long hostPid = config.hostPid() != null ? config.hostPid()
+                : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
+        return new ClientHello(ProcessHandle.current().pid(), hostPid, forwardedEnvironment(), null);
+    }
+
+    private static Map<String, String> forwardedEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String key : FORWARDED_ENV) {
+            String value = System.getenv(key);
+            if (value != null) {
+                env.put(key, value);
+            }
+        }
+        return env;
+    }
+
+    McpdConfig config() {
+        return config;
+    }
+
+    static boolean unixSocketUsable(McpdConfig config) {
+        return new UnixSocketTransport(config.stateDir().resolve("daemon.sock")).availability().isAvailable();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.mcpd.bootstrap;
+
+import dev.mcpd.adapter.secondary.state.FileStateDirectory;
+import dev.mcpd.domain.error.ConfigurationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * mcpd's configuration, from {@code MCPD_*} environment variables (house rule 7; defaults in README.md).
+ * {@link #fromEnvironment} validates every key and reports every problem at once, naming unknown keys (B-X2).
+ *
+ * @param stateDir the state dir (B-S6)
+ * @param logLevel {@code error|warn|info|debug|trace}
+ * @param noDaemon serve in-process from the start (B-G4)
+ * @param idleTimeout daemon idle timeout; zero = resident (B-L4)
+ * @param shutdownGrace shutdown grace period (B-E2)
+ * @param callTimeout longest tool call
+ * @param maxLineBytes longest line, bytes (B-C4)
+ * @param connectTimeout how long a proxy waits for a cold-started daemon (B-S3)
+ * @param hostPid the host process past a launcher shim (B-G1), or {@code null}
+ * @param engines the optional engines to enable, e.g. {@code containers}
+ */
+public record McpdConfig(
+        Path stateDir,
+        String logLevel,
+        boolean noDaemon,
+        Duration idleTimeout,
+        Duration shutdownGrace,
+        Duration callTimeout,
+        int maxLineBytes,
+        Duration connectTimeout,
+        Long hostPid,
+        Set<String> engines) {
+
+    /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
+    public static final List<String> KEYS = List.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
+            "MCPD_DAEMON_IDLE_TIMEOUT", "MCPD_DAEMON_SHUTDOWN_GRACE", "MCPD_DAEMON_CALL_TIMEOUT", "MCPD_DAEMON_MAX_LINE",
+            "MCPD_CONNECT_TIMEOUT", "MCPD_HOST_PID", "MCPD_ENGINES", "MCPD_CONTAINER_HOST", "MCPD_HYPERD_PATH",
+            "MCPD_TEST_TIME_MULTIPLIER", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN", "MCPD_JAVA_OPTS",
+            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT");
+
+    /** The engines this build knows. */
+    public static final Set<String> KNOWN_ENGINES = Set.of("containers");
+
+    /**
+     * Reads the configuration.
+     *
+     * @throws ConfigurationException listing every problem
+     */
+    public static McpdConfig fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        for (String key : new TreeSet<>(env.keySet())) {
+            if (key.startsWith("MCPD_") && !KEYS.contains(key)) {
+                problems.add("unknown setting " + key + " (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        Path stateDir = env.containsKey("MCPD_STATE_DIR") && !env.get("MCPD_STATE_DIR").isBlank()
+                ? Path.of(env.get("MCPD_STATE_DIR")).toAbsolutePath()
+                : FileStateDirectory.defaultRoot(env.get("XDG_RUNTIME_DIR"));
+        String logLevel = env.getOrDefault("MCPD_LOG_LEVEL", "info").toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
+            problems.add("MCPD_LOG_LEVEL='" + logLevel + "' must be one of error, warn, info, debug, trace");
+        }
+        String noDaemonText = env.getOrDefault("MCPD_NO_DAEMON", "");
+        boolean noDaemon = List.of("1", "true", "yes").contains(noDaemonText.toLowerCase(java.util.Locale.ROOT));
+        if (!noDaemon && !List.of("", "0", "false", "no").contains(noDaemonText.toLowerCase(java.util.Locale.ROOT))) {
+            problems.add("MCPD_NO_DAEMON='" + noDaemonText + "' must be 1 or 0");
+        }
+        Duration idle = duration(env, "MCPD_DAEMON_IDLE_TIMEOUT", "5m", problems);
+        Duration grace = duration(env, "MCPD_DAEMON_SHUTDOWN_GRACE", "10s", problems);
+        Duration call = duration(env, "MCPD_DAEMON_CALL_TIMEOUT", "10m", problems);
+        Duration connect = duration(env, "MCPD_CONNECT_TIMEOUT", "10s", problems);
+        Integer maxLine = number(env, "MCPD_DAEMON_MAX_LINE", "16777216", Integer::parseInt, problems);
+        if (maxLine != null && maxLine < 4096) {
+            problems.add("MCPD_DAEMON_MAX_LINE=" + maxLine + " must be at least 4096 bytes");
+        }
+        Long hostPid = env.containsKey("MCPD_HOST_PID") ? number(env, "MCPD_HOST_PID", null, Long::parseLong, problems) : null;
+        if (hostPid != null && hostPid <= 0) {
+            problems.add("MCPD_HOST_PID=" + hostPid + " must be a positive pid");
+        }
+        Set<String> engines = new LinkedHashSet<>();
+        for (String name : env.getOrDefault("MCPD_ENGINES", "containers").split(",")) {
+            String n = name.trim();
+            if (n.isEmpty() || "none".equals(n)) {
+                continue;
+            }
+            if (!KNOWN_ENGINES.contains(n)) {
+                problems.add("MCPD_ENGINES names unknown engine '" + n + "' (known: containers)");
+            }
+            engines.add(n);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines));
+    }
+
+    private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {
+        try {
+            return Durations.parse(env.getOrDefault(key, fallback));
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static <T> T number(Map<String, String> env, String key, String fallback, Function<String, T> parse,
+            List<String> problems) {
+        String text = env.getOrDefault(key, fallback);
+        try {
+            return parse.apply(text.trim());
+        } catch (RuntimeException e) {
+            problems.add(key + "='" + text + "' is not a number");
+            return null;
+        }
+    }
+}
