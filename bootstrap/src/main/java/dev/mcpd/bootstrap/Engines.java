@@ -1,27 +1,43 @@
 package dev.mcpd.bootstrap;
 
 import com.google.inject.Module;
+import com.google.inject.multibindings.Multibinder;
+import dev.mcpd.application.diagnostics.DiagnosticsEngine;
 import dev.mcpd.domain.port.EngineFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The optional engines this build offers, chosen by {@code MCPD_ENGINES}: Guice modules for the daemon, and plain
- * factories for the proxy's in-process fallback (which does not start Guice).
+ * factories for the proxy's in-process fallback (which does not start Guice). Each engine is named once here.
  */
 final class Engines {
+
+    private record Offer(String name, Supplier<EngineFactory> factory) {}
+
+    private static final List<Offer> OFFERS = List.of(
+            new Offer(DiagnosticsEngine.NAME, DiagnosticsEngine.Factory::new));
 
     private Engines() {}
 
     /** Guice modules for the enabled engines (house rule 6: Main chooses modules, modules bind). */
     static List<Module> modules(McpdConfig config) {
         List<Module> modules = new ArrayList<>();
+        for (EngineFactory factory : factories(config)) {
+            modules.add(binder -> Multibinder.newSetBinder(binder, EngineFactory.class).addBinding().toInstance(factory));
+        }
         return modules;
     }
 
-    /** Factories for the enabled engines, for in-process serving. */
+    /** Factories for the enabled engines, in the order offered. */
     static List<EngineFactory> factories(McpdConfig config) {
         List<EngineFactory> factories = new ArrayList<>();
+        for (Offer offer : OFFERS) {
+            if (config.engines().contains(offer.name())) {
+                factories.add(offer.factory().get());
+            }
+        }
         return factories;
     }
 }

@@ -47,7 +47,7 @@ public record McpdConfig(
             "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT");
 
     /** The engines this build knows. */
-    public static final Set<String> KNOWN_ENGINES = Set.of("containers");
+    public static final Set<String> KNOWN_ENGINES = Set.of("containers", "diagnostics");
 
     /**
      * Reads the configuration.
@@ -92,7 +92,7 @@ public record McpdConfig(
                 continue;
             }
             if (!KNOWN_ENGINES.contains(n)) {
-                problems.add("MCPD_ENGINES names unknown engine '" + n + "' (known: containers)");
+                problems.add("MCPD_ENGINES names unknown engine '" + n + "' (known: containers, diagnostics)");
             }
             engines.add(n);
         }

@@ -159,6 +159,13 @@ public final class StdioProxy {
                 String key = request == null ? null : requestKey(request);
                 if (key != null) {
                     pending.put(key, request);
+                } else if (request != null && "notifications/cancelled".equals(request.get("method"))) {
+                    // B-M7: the daemon sends no response for a cancelled request, so it is no longer pending
+                    Map<String, Object> params = Json.asObject(request.get("params"));
+                    if (params != null && Json.isValidId(params.get("requestId"))) {
+                        pending.remove(key(params.get("requestId")));
+                        answered.signalAll();
+                    }
                 }
                 try {
                     toDaemon.writeLine(line);

@@ -39,9 +39,9 @@ public final class LineReader {
      * @throws IOException if reading fails
      */
     public byte[] readLine() throws IOException {
-        int scanFrom = start;
+        int scanned = 0; // bytes after start already known to hold no newline; fill() keeps this valid
         while (true) {
-            for (int i = scanFrom; i < end; i++) {
+            for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') {
                     int lineEnd = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
                     checkLength(lineEnd - start);
@@ -50,16 +50,16 @@ public final class LineReader {
                     return line;
                 }
             }
-            checkLength(end - start);
+            scanned = end - start;
+            checkLength(scanned);
             if (eof) {
-                if (end == start) {
+                if (scanned == 0) {
                     return null;
                 }
                 byte[] line = Arrays.copyOfRange(buffer, start, end);
                 start = end;
                 return line;
             }
-            scanFrom = end;
             fill();
         }
     }

@@ -1,0 +1,70 @@
+package dev.mcpd.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcpd.domain.error.ConfigurationException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class McpdConfigTest {
+
+    @Test
+    void defaultsMatchTheReadme() {
+        McpdConfig config = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x"));
+        assertThat(config.stateDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.callTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.maxLineBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(config.noDaemon()).isFalse();
+        assertThat(config.hostPid()).isNull();
+        assertThat(config.engines()).containsExactly("containers");
+        assertThat(config.logLevel()).isEqualTo("info");
+    }
+
+    @Test
+    void mapsEveryVariable() {
+        McpdConfig config = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/y", "MCPD_NO_DAEMON", "1",
+                "MCPD_DAEMON_IDLE_TIMEOUT", "0", "MCPD_DAEMON_SHUTDOWN_GRACE", "500ms", "MCPD_DAEMON_CALL_TIMEOUT", "PT30S",
+                "MCPD_CONNECT_TIMEOUT", "1h", "MCPD_DAEMON_MAX_LINE", "65536", "MCPD_HOST_PID", "42",
+                "MCPD_ENGINES", "diagnostics,containers", "MCPD_LOG_LEVEL", "DEBUG"));
+        assertThat(config.noDaemon()).isTrue();
+        assertThat(config.idleTimeout()).isZero();
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.maxLineBytes()).isEqualTo(65536);
+        assertThat(config.hostPid()).isEqualTo(42L);
+        assertThat(config.engines()).containsExactlyInAnyOrder("diagnostics", "containers");
+        assertThat(config.logLevel()).isEqualTo("debug");
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceAndNamesTheUnknownKey() { // B-X2
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_DAEMON_IDLE_TIMOUT", "5m",
+                "MCPD_DAEMON_SHUTDOWN_GRACE", "soon", "MCPD_DAEMON_MAX_LINE", "big", "MCPD_ENGINES", "quantum",
+                "MCPD_NO_DAEMON", "maybe")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.problems()).hasSize(5);
+                    assertThat(e.getMessage()).contains("unknown setting MCPD_DAEMON_IDLE_TIMOUT")
+                            .contains("MCPD_DAEMON_SHUTDOWN_GRACE").contains("'soon'")
+                            .contains("MCPD_DAEMON_MAX_LINE").contains("quantum").contains("MCPD_NO_DAEMON");
+                });
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Durations.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(Durations.parse("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("0")).isZero();
+        assertThatThrownBy(() -> Durations.parse("5 minutes")).hasMessageContaining("use 500ms, 30s, 5m, 1h or PT30S");
+        assertThatThrownBy(() -> Durations.parse("-PT1S")).hasMessageContaining("negative");
+    }
+}
