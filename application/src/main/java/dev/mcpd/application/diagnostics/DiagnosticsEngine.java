@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Opt-in tools for measuring and checking mcpd itself, with no backend behind them ({@code MCPD_ENGINES=diagnostics}):
  * {@code diag_echo} (the cost of a tool call through proxy and daemon) and {@code diag_sleep} (a long call that
- * reports progress and honours cancellation, B-M7).
+ * reports progress and honours cancellation, B-M7) and {@code diag_write} (the same, annotated as a write, B-G3).
  */
 public final class DiagnosticsEngine implements Engine {
 
@@ -48,7 +48,13 @@ public final class DiagnosticsEngine implements Engine {
                     Json.object("type", "object", "properties", Json.object("millis", Json.object("type", "integer",
                             "minimum", 0, "maximum", MAX_SLEEP_MILLIS, "description", "How long to wait, in ms.")),
                             "required", List.of("millis"), "additionalProperties", false),
-                    null, ToolAnnotations.readOnly()));
+                    null, ToolAnnotations.readOnly()),
+            new Tool("diag_write", "Simulated write", "Waits like diag_sleep but is annotated as changing state, so a "
+                    + "proxy that loses its daemon mid-call answers it with an error instead of running it again (B-G3).",
+                    Json.object("type", "object", "properties", Json.object("millis", Json.object("type", "integer",
+                            "minimum", 0, "maximum", MAX_SLEEP_MILLIS, "description", "How long to work, in ms.")),
+                            "required", List.of("millis"), "additionalProperties", false),
+                    null, ToolAnnotations.write()));
 
     @Override
     public String name() {
@@ -73,7 +79,7 @@ public final class DiagnosticsEngine implements Engine {
                 yield text == null ? ToolResult.error("diag_echo needs a string argument \"text\"")
                         : ToolResult.structured(Json.object("text", text), text);
             }
-            case "diag_sleep" -> sleep(arguments, context);
+            case "diag_sleep", "diag_write" -> sleep(arguments, context);
             default -> throw new IllegalArgumentException("no tool " + tool + " in engine " + NAME);
         };
     }

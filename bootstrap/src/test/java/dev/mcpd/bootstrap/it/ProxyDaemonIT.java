@@ -1,0 +1,219 @@
+package dev.mcpd.bootstrap.it;
+
+import static dev.mcpd.domain.testing.TestTime.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.bootstrap.it.McpdHarness.StdioSession;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The walking skeleton end to end, with real processes: bin/mcpd as proxy, a detached daemon, a Unix socket. */
+class ProxyDaemonIT {
+
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+
+    private McpdHarness mcpd;
+
+    @BeforeEach
+    void harness() throws Exception {
+        mcpd = new McpdHarness();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        mcpd.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHostColdStartsTheDaemonThroughTheProxyAndIsServedFromIt() throws Exception { // B-S3, B-W2, B-W3, B-L2
+        try (StdioSession session = mcpd.serve()) {
+            Map<String, Object> init = session.initialize();
+            assertThat((Map<String, Object>) init.get("result")).containsEntry("protocolVersion", "2025-06-18");
+            Map<String, Object> list = session.request("tools/list", Map.of(), ANSWER);
+            List<Map<String, Object>> tools = (List<Map<String, Object>>) ((Map<String, Object>) list.get("result")).get("tools");
+            assertThat(tools).extracting(t -> t.get("name")).contains("daemon_status", "daemon_stop", "diag_echo");
+
+            Map<String, Object> status = session.daemonStatus();
+            long daemonPid = ((Number) status.get("pid")).longValue();
+            assertThat(daemonPid).isNotEqualTo(session.pid()).isEqualTo(mcpd.daemonPid().orElseThrow());
+            List<Map<String, Object>> clients = (List<Map<String, Object>>) status.get("clients");
+            assertThat(clients).hasSize(1);
+            assertThat(((Number) clients.getFirst().get("proxyPid")).longValue()).isEqualTo(session.pid());
+            assertThat(((Number) clients.getFirst().get("hostPid")).longValue()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(Files.getPosixFilePermissions(mcpd.stateDir().resolve("daemon.json")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoProxiesStartedTogetherShareOneDaemon() throws Exception { // B-S1, B-S3 (race hardening: issue 5)
+        try (StdioSession a = mcpd.serve(); StdioSession b = mcpd.serve()) {
+            CompletableFuture<Map<String, Object>> statusA = CompletableFuture.supplyAsync(() -> status(a));
+            CompletableFuture<Map<String, Object>> statusB = CompletableFuture.supplyAsync(() -> status(b));
+            Object pidA = statusA.get().get("pid");
+            Object pidB = statusB.get().get("pid");
+            assertThat(pidA).isEqualTo(pidB);
+            Map<String, Object> both = a.daemonStatus();
+            assertThat((List<Object>) both.get("clients")).hasSize(2);
+        }
+    }
+
+    private static Map<String, Object> status(StdioSession session) {
+        try {
+            session.initialize();
+            return session.daemonStatus();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theDaemonStopToolAnswersAtOnceAndTheDaemonThenCleansUp() throws Exception { // B-C3, B-E1, B-S2
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            long daemonPid = ((Number) session.daemonStatus().get("pid")).longValue();
+            try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                channel.connect(UnixDomainSocketAddress.of(mcpd.stateDir().resolve("daemon.sock")));
+                BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+                assertThat(reader.readLine()).contains("\"mcpd\"").contains("\"pid\":" + daemonPid);
+                var out = Channels.newOutputStream(channel);
+                long sent = System.nanoTime();
+                out.write("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"daemon_stop\",\"arguments\":{}}}\n"
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                String answer = reader.readLine();
+                Duration took = Duration.ofNanos(System.nanoTime() - sent);
+                assertThat(answer).contains("\"id\":7").contains("\"stopping\":true");
+                assertThat(took).isLessThan(millis(100));
+            }
+            ProcessHandle daemon = ProcessHandle.of(daemonPid).orElseThrow();
+            daemon.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(mcpd.stateDir().resolve("daemon.json")).doesNotExist();
+            assertThat(mcpd.stateDir().resolve("daemon.sock")).doesNotExist();
+            // The proxy survives its daemon (B-G3, B-G4): the session goes on in-process.
+            assertThat(session.request("ping", null, ANSWER)).containsKey("result");
+        }
+    }
+
+    @Test
+    void sigtermTakesTheSameOrderedShutdownPath() throws Exception { // B-E1
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            ProcessHandle daemon = ProcessHandle.of(mcpd.daemonPid().orElseThrow()).orElseThrow();
+            long begun = System.nanoTime();
+            daemon.destroy();
+            daemon.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(millis(1000));
+            assertThat(mcpd.stateDir().resolve("daemon.json")).doesNotExist();
+            assertThat(Files.readString(mcpd.stateDir().resolve("daemon.log"))).contains("stop requested: SIGTERM")
+                    .contains("daemon stopped (SIGTERM)");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCallInFlightWhenTheDaemonIsKilledIsStillAnswered() throws Exception { // B-G3, B-G4
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            session.daemonStatus();
+            long sleeping = session.send("tools/call", Map.of("name", "diag_sleep", "arguments", Map.of("millis", 1500)));
+            long writing = session.send("tools/call", Map.of("name", "diag_write", "arguments", Map.of("millis", 1500)));
+            Thread.sleep(200); // both calls are in flight at the daemon now
+            ProcessHandle.of(mcpd.daemonPid().orElseThrow()).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            // diag_sleep is read-only: re-served in-process, so it completes (B-G3)
+            Map<String, Object> answer = session.await(sleeping, ANSWER);
+            assertThat(answer).containsKey("result");
+            assertThat(answer.get("result").toString()).contains("slept 1500 ms");
+            // diag_write changes state: never re-run, but answered with an error saying it may have run
+            Map<String, Object> refused = session.await(writing, ANSWER);
+            assertThat(refused.get("error").toString()).contains("-32001").contains("may have run");
+            Map<String, Object> next = session.callTool("diag_echo", Map.of("text", "after"), ANSWER);
+            assertThat((List<Map<String, Object>>) next.get("content")).extracting(c -> c.get("text")).containsExactly("after");
+        }
+    }
+
+    @Test
+    void withNoDaemonTheProxyServesInProcessAndStartsNothing() throws Exception { // B-G4
+        mcpd.env("MCPD_NO_DAEMON", "1");
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            Map<String, Object> status = session.daemonStatus();
+            assertThat(String.valueOf(status.get("scope"))).startsWith("in-process:");
+            assertThat(((Number) status.get("pid")).longValue()).isEqualTo(session.pid());
+        }
+        assertThat(mcpd.stateDir().resolve("daemon.json")).doesNotExist();
+    }
+
+    @Test
+    void malformedLinesAndUnknownMethodsGetErrorsAndTheSessionGoesOn() throws Exception { // B-M3, B-M4, B-X1
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            session.sendRaw("{not json");
+            session.sendRaw("\u00ff\u00fe garbage");
+            Map<String, Object> unknown = session.request("server/discover", Map.of(), ANSWER);
+            assertThat(unknown.get("error").toString()).contains("-32601");
+            assertThat(session.request("ping", null, ANSWER)).containsEntry("result", Map.of());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCommandsPeopleTypeShowAndStopTheDaemon() throws Exception { // B-C3
+        McpdHarness.Result none = mcpd.run(ANSWER, "daemon", "status");
+        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.stdout()).contains("no mcpd daemon is running");
+
+        McpdHarness.Result start = mcpd.run(ANSWER, "daemon", "start");
+        assertThat(start.exitCode()).as(start.stderr()).isZero();
+        long pid = mcpd.daemonPid().orElseThrow();
+        assertThat(start.stdout()).contains("pid " + pid);
+
+        McpdHarness.Result json = mcpd.run(ANSWER, "daemon", "status", "--json");
+        assertThat(json.exitCode()).isZero();
+        Map<String, Object> status = new ObjectMapper().readValue(json.stdout(), Map.class);
+        assertThat(((Number) status.get("pid")).longValue()).isEqualTo(pid);
+
+        McpdHarness.Result text = mcpd.run(ANSWER, "daemon", "status");
+        assertThat(text.stdout()).contains("daemon pid " + pid).contains("engine    diagnostics");
+
+        McpdHarness.Result stop = mcpd.run(ANSWER, "daemon", "stop");
+        assertThat(stop.exitCode()).isZero();
+        assertThat(stop.stdout()).contains("mcpd daemon " + pid + " is stopping");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        assertThat(mcpd.run(ANSWER, "daemon", "stop").exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void badConfigurationIsReportedAllAtOnce() throws Exception { // B-X2
+        mcpd.env("MCPD_DAEMON_IDLE_TIMOUT", "1m").env("MCPD_DAEMON_SHUTDOWN_GRACE", "soon");
+        McpdHarness.Result result = mcpd.run(ANSWER, "daemon", "status");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("2 problems").contains("MCPD_DAEMON_IDLE_TIMOUT").contains("'soon'");
+    }
+
+    @Test
+    void doctorChecksEverythingWithARealRoundTrip() throws Exception {
+        McpdHarness.Result doctor = mcpd.run(Duration.ofSeconds(60), "doctor");
+        assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
+        assertThat(doctor.stdout()).contains("[ok]   java").contains("[ok]   state dir").contains("[ok]   transport unix")
+                .contains("[ok]   daemon").contains("[ok]   MCP round trip").contains("[ok]   engine diagnostics");
+    }
+}
