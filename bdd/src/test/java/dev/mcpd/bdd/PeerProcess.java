@@ -1,0 +1,33 @@
+package dev.mcpd.bdd;
+
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * A real peer in a separate process: connects to the socket given as first argument and then, by the second
+ * argument, {@code never-reads} (never reads, never closes) or {@code never-closes} (reads until EOF, then waits
+ * without closing). Prints {@code connected} once connected. Killed by the test when done.
+ */
+public final class PeerProcess {
+
+    private PeerProcess() {}
+
+    public static void main(String[] args) throws Exception {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+        System.out.println("connected");
+        System.out.flush();
+        if ("never-closes".equals(args[1])) {
+            InputStream in = Channels.newInputStream(channel);
+            byte[] buffer = new byte[4096];
+            while (in.read(buffer) >= 0) {
+                // read everything the server sends
+            }
+        }
+        Thread.sleep(Long.MAX_VALUE); // hold the socket open, never close it
+    }
+}
