@@ -52,7 +52,7 @@ public record ContainerDetails(
         command = List.copyOf(requireNonNull(command, "command is null"));
         requireNonNull(state, "state is null");
         requireNonNull(created, "created is null");
-        labels = Labels.sortedCopy(labels, "labels");
+        labels = SortedMaps.sortedCopy(labels, "labels");
     }
 
     /** The first 12 characters of the id, as {@code docker ps} shows it. */

@@ -44,14 +44,14 @@ public record ContainerRunSpec(
                     + "' is invalid: use letters, digits, '_', '.', '-', starting with a letter or digit");
         }
         command = List.copyOf(requireNonNull(command, "command is null"));
-        env = Labels.sortedCopy(env, "env");
+        env = SortedMaps.sortedCopy(env, "env");
         for (String key : env.keySet()) {
             if (key.isEmpty() || key.indexOf('=') >= 0) {
                 throw new IllegalArgumentException("environment variable name '" + key + "' is invalid: it must be "
                         + "non-empty and contain no '='");
             }
         }
-        labels = Labels.sortedCopy(labels, "labels");
+        labels = SortedMaps.sortedCopy(labels, "labels");
         if (network != null && network.isBlank()) {
             network = null;
         }

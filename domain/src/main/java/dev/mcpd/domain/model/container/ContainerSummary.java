@@ -35,7 +35,7 @@ public record ContainerSummary(
         requireNonNull(created, "created is null");
         requireNonNull(state, "state is null");
         requireNonNull(status, "status is null");
-        labels = Labels.sortedCopy(labels, "labels");
+        labels = SortedMaps.sortedCopy(labels, "labels");
     }
 
     /** The first 12 characters of the id, as {@code docker ps} shows it. */

@@ -8,9 +8,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Copies of string maps that iterate in key order, so that output built from them is deterministic (house rule 16). */
-final class Labels {
+final class SortedMaps {
 
-    private Labels() {}
+    private SortedMaps() {}
 
     static SortedMap<String, String> sortedCopy(Map<String, String> map, String what) {
         requireNonNull(map, what + " is null");
