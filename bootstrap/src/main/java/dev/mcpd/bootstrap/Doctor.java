@@ -53,8 +53,10 @@ final class Doctor {
             for (Object e : engines) {
                 Map<String, Object> engine = Json.asObject(e);
                 boolean ok = Boolean.TRUE.equals(engine.get("available"));
+                Object detail = engine.get("detail");
                 checks.add(new DoctorCheck("engine " + engine.get("name"), ok,
-                        engine.get("tools") + " tools" + (ok ? "" : ": " + engine.get("reason")),
+                        engine.get("tools") + " tools" + (ok ? "" : ": " + engine.get("reason"))
+                                + (detail == null ? "" : "; " + detail),
                         fixFor(String.valueOf(engine.get("name")))));
             }
         }

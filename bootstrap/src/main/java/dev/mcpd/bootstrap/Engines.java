@@ -2,7 +2,15 @@ package dev.mcpd.bootstrap;
 
 import com.google.inject.Module;
 import com.google.inject.multibindings.Multibinder;
+import dev.mcpd.adapter.secondary.container.ContainerHostResolver;
+import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeConfig;
+import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeProvider;
+import dev.mcpd.application.containers.ContainerEngine;
+import dev.mcpd.application.containers.ContainerEngineConfig;
+import dev.mcpd.application.containers.ContainerEngineFactory;
 import dev.mcpd.application.diagnostics.DiagnosticsEngine;
+import dev.mcpd.domain.port.Engine;
+import java.time.Clock;
 import dev.mcpd.domain.port.EngineFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +25,7 @@ final class Engines {
     private record Offer(String name, Supplier<EngineFactory> factory) {}
 
     private static final List<Offer> OFFERS = List.of(
+            new Offer(ContainerEngine.NAME, Engines::containers),
             new Offer(DiagnosticsEngine.NAME, DiagnosticsEngine.Factory::new));
 
     private Engines() {}
@@ -28,6 +37,27 @@ final class Engines {
             modules.add(binder -> Multibinder.newSetBinder(binder, EngineFactory.class).addBinding().toInstance(factory));
         }
         return modules;
+    }
+
+    /**
+     * The container engine over docker-java. The runtime provider (one Docker API client per socket) belongs to the
+     * engine: closing the engine closes it, so shutdown releases every runtime connection (B-E1).
+     */
+    private static EngineFactory containers() {
+        return new EngineFactory() {
+            @Override
+            public String name() {
+                return ContainerEngine.NAME;
+            }
+
+            @Override
+            public Engine create() {
+                DockerApiContainerRuntimeProvider runtimes = new DockerApiContainerRuntimeProvider(
+                        ContainerHostResolver.system(), DockerApiContainerRuntimeConfig.defaults());
+                Engine engine = new ContainerEngineFactory(runtimes, ContainerEngineConfig.defaults(), Clock.systemUTC()).create();
+                return new OwningEngine(engine, runtimes);
+            }
+        };
     }
 
     /** Factories for the enabled engines, in the order offered. */

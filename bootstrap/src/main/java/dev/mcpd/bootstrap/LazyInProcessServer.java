@@ -50,7 +50,8 @@ final class LazyInProcessServer implements InProcessServer {
     private DaemonStatus status() {
         List<DaemonStatus.EngineStatus> engines = new ArrayList<>();
         for (Engine engine : catalog().engines()) {
-            engines.add(new DaemonStatus.EngineStatus(engine.name(), engine.availability(), engine.tools().size()));
+            engines.add(new DaemonStatus.EngineStatus(engine.name(), engine.availability(), engine.tools().size(),
+                    engine.detail()));
         }
         return new DaemonStatus(BuildInfo.version(), ProcessHandle.current().pid(), "in-process:" + config.stateDir(),
                 startedAt, Duration.between(startedAt, Instant.now()), List.of(), engines, List.of(),

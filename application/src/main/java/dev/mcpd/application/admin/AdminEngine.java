@@ -100,7 +100,7 @@ public final class AdminEngine implements Engine {
         List<Object> engines = new ArrayList<>();
         for (DaemonStatus.EngineStatus e : s.engines()) {
             engines.add(Json.object("name", e.name(), "available", e.availability().isAvailable(),
-                    "reason", blankToNull(e.availability().reason()), "tools", e.tools()));
+                    "reason", blankToNull(e.availability().reason()), "tools", e.tools(), "detail", blankToNull(e.detail())));
         }
         List<Object> clients = new ArrayList<>();
         for (ClientInfo c : s.clients()) {
@@ -122,7 +122,7 @@ public final class AdminEngine implements Engine {
         }
         for (DaemonStatus.EngineStatus e : s.engines()) {
             text.append("engine ").append(e.name()).append(": ").append(e.tools()).append(" tools (")
-                    .append(e.availability()).append(")\n");
+                    .append(e.availability()).append(")").append(e.detail().isBlank() ? "" : " " + e.detail()).append("\n");
         }
         text.append(s.clients().size()).append(" client(s)");
         for (ClientInfo c : s.clients()) {

@@ -27,6 +27,7 @@ import dev.mcpd.domain.model.container.RunResult;
 import dev.mcpd.domain.model.container.StartResult;
 import dev.mcpd.domain.model.container.StopResult;
 import dev.mcpd.domain.port.CallContext;
+import dev.mcpd.domain.model.container.RuntimeInfo;
 import dev.mcpd.domain.port.ContainerRuntime;
 import dev.mcpd.domain.port.Engine;
 import java.time.Clock;
@@ -101,6 +102,25 @@ public final class ContainerEngine implements Engine {
     @Override
     public Availability availability() {
         return runtimeForEnvironment.apply(Map.of()).availability();
+    }
+
+    /** The runtime the daemon's own environment selects, with its version and API version (issue 3). */
+    @Override
+    public String detail() {
+        ContainerRuntime runtime = runtimeForEnvironment.apply(Map.of());
+        if (!runtime.availability().isAvailable()) {
+            return "no runtime at " + runtime.endpoint();
+        }
+        try {
+            RuntimeInfo info = runtime.runtimeInfo(clock.instant().plusMillis(500));
+            return info.name() + " " + info.version() + ", API " + info.apiVersion() + ", at " + info.endpoint()
+                    + " (from " + info.source() + ")";
+        } catch (ContainerRuntimeException e) {
+            return "runtime at " + runtime.endpoint() + " did not answer: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "runtime at " + runtime.endpoint();
+        }
     }
 
     @Override

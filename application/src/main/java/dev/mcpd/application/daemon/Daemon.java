@@ -264,7 +264,8 @@ public final class Daemon {
         }
         List<DaemonStatus.EngineStatus> es = new ArrayList<>();
         for (Engine engine : engines) {
-            es.add(new DaemonStatus.EngineStatus(engine.name(), engine.availability(), engine.tools().size()));
+            es.add(new DaemonStatus.EngineStatus(engine.name(), engine.availability(), engine.tools().size(),
+                    engine.detail()));
         }
         return new DaemonStatus(identity.version(), identity.pid().value(), identity.scope(), started,
                 Duration.between(started, now), ts, es, registry.snapshot(), stopReason.get());

@@ -34,6 +34,12 @@ public record DaemonStatus(
     /** One transport: kind, bound endpoint ({@code null} if not bound) and availability. */
     public record TransportStatus(TransportKind kind, String endpoint, Availability availability) {}
 
-    /** One engine: name, availability and the number of tools. */
-    public record EngineStatus(String name, Availability availability, int tools) {}
+    /** One engine: name, availability, the number of tools, and a line about its backend (may be empty). */
+    public record EngineStatus(String name, Availability availability, int tools, String detail) {
+
+        /** An engine with nothing to say about its backend. */
+        public EngineStatus(String name, Availability availability, int tools) {
+            this(name, availability, tools, "");
+        }
+    }
 }

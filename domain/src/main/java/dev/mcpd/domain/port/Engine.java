@@ -26,6 +26,15 @@ public interface Engine extends AutoCloseable {
     /** Whether the backend is usable now, and if not why (e.g. no container runtime socket). */
     Availability availability();
 
+    /**
+     * One line about the backend in use, for {@code daemon_status} and {@code mcpd doctor}, e.g.
+     * {@code "Podman Engine 4.3.1, API 1.41, at unix:///run/podman/podman.sock"}; empty when there is nothing to say.
+     * May ask the backend, but returns within about half a second.
+     */
+    default String detail() {
+        return "";
+    }
+
     /** The tools this engine serves, in a fixed order. */
     List<Tool> tools();
 

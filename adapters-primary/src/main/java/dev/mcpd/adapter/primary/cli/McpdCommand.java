@@ -30,7 +30,10 @@ public final class McpdCommand {
                 return defaults.create(type);
             }
         };
-        return new CommandLine(new McpdCommand(), factory);
+        CommandLine commandLine = new CommandLine(new McpdCommand(), factory);
+        // `mcpd containers run IMAGE CMD -c …`: like `docker run`, everything after the image belongs to the command.
+        commandLine.getSubcommands().get("containers").getSubcommands().get("run").setStopAtPositional(true);
+        return commandLine;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
