@@ -77,8 +77,8 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         PeerCredentials peer = connection.peer();
         ClientId id = registry.register(connection.endpoint().kind(), peer, clock.instant());
         McpServerSession session = null;
+        LineWriter writer = new LineWriter(connection.output());
         try {
-            LineWriter writer = new LineWriter(connection.output());
             writer.writeLine(codec.write(HelloProtocol.daemonHello(
                     new DaemonHello(identity.version(), DaemonHello.PROTOCOL, identity.pid().value(), identity.scope()))));
             LineReader reader = new LineReader(connection.input(), settings.maxLineBytes());
@@ -115,7 +115,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             }
         } catch (LineTooLongException e) {
             log.warn("{}: {}; closing the connection (B-C4)", id, e.getMessage());
-            trySend(connection, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
+            trySend(writer, JsonRpc.error(null, JsonRpc.INVALID_REQUEST,
                     "Invalid Request: " + e.getMessage() + "; mcpd closed the connection"));
         } catch (IOException e) {
             log.debug("{}: connection ended: {}", id, e.toString());
@@ -198,9 +198,9 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         log.info("{}: hello from proxy pid {} host pid {}", id, proxyPid, hostPid);
     }
 
-    private void trySend(Connection connection, Map<String, Object> message) {
+    private void trySend(LineWriter writer, Map<String, Object> message) {
         try {
-            new LineWriter(connection.output()).writeLine(codec.write(message));
+            writer.writeLine(codec.write(message));
         } catch (IOException | RuntimeException e) {
             log.debug("could not send the closing error: {}", e.toString());
         }

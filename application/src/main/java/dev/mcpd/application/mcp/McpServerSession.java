@@ -156,7 +156,7 @@ public final class McpServerSession {
     private Map<String, Object> initialize(Object params) {
         Map<String, Object> p = Json.asObject(params);
         String requested = p == null ? null : Json.asString(p.get("protocolVersion"));
-        String version = SUPPORTED_VERSIONS.contains(requested) ? requested : SUPPORTED_VERSIONS.getFirst();
+        String version = requested != null && SUPPORTED_VERSIONS.contains(requested) ? requested : SUPPORTED_VERSIONS.getFirst();
         return Json.object(
                 "protocolVersion", version,
                 "capabilities", Json.object("tools", Json.object("listChanged", false)),
@@ -266,13 +266,16 @@ public final class McpServerSession {
                     + " failed unexpectedly (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "); the daemon log has the details")));
         }
-        InFlight removed = inFlight.remove(key);
+        // Remove only this call's own entry: a cancelled call finishing late must not remove a newer call that
+        // reuses its id (that call's answer would be lost and the idle timer could fire mid-call, B-L4).
+        InFlight mine = inFlight.get(key);
+        boolean removed = mine != null && mine.context() == context && inFlight.remove(key, mine);
         try {
-            if (removed != null && !context.isCancelled() && response != null) {
+            if (removed && !context.isCancelled() && response != null) {
                 send(response);
             }
         } finally {
-            if (removed != null) {
+            if (removed) {
                 observer.callFinished();
             }
         }

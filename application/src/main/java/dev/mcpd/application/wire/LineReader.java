@@ -51,7 +51,8 @@ public final class LineReader {
                 }
             }
             scanned = end - start;
-            checkLength(scanned);
+            // a trailing \r may be the first half of a \r\n that ends a line of exactly the limit
+            checkLength(scanned > 0 && buffer[end - 1] == '\r' ? scanned - 1 : scanned);
             if (eof) {
                 if (scanned == 0) {
                     return null;
