@@ -11,6 +11,12 @@ public final class Main {
 
     private Main() {}
 
+    /** {@code serve --mcp} or {@code serve --mcp --no-daemon}, exactly. */
+    static boolean isPlainServe(String[] args) {
+        return (args.length == 2 || (args.length == 3 && "--no-daemon".equals(args[2])))
+                && "serve".equals(args[0]) && "--mcp".equals(args[1]);
+    }
+
     public static void main(String[] args) {
         McpdConfig config;
         try {
@@ -21,11 +27,19 @@ public final class Main {
             return;
         }
         String command = args.length == 0 ? "" : args[0];
-        System.setProperty("mcpd.log.level", "serve".equals(command) || "daemon".equals(command) ? config.logLevel() : "warn");
+        boolean longRunning = "serve".equals(command) || (args.length > 1 && "daemon".equals(command) && "run".equals(args[1]));
+        // Commands people type log warnings only; the proxy and the daemon log at the configured level.
+        System.setProperty("mcpd.log.level", longRunning ? config.logLevel() : "warn");
         if ("serve".equals(command)) {
             System.setProperty("mcpd.log.file", config.stateDir().resolve("proxy.log").toString());
         }
-        int code = McpdCommand.commandLine(new McpdCli(config)).execute(args);
+        McpdCli cli = new McpdCli(config);
+        // The proxy's start-up is a hot path (a host starts one per session): picocli's model building, about
+        // 150 ms, is skipped for the exact forms a host uses. Every other form goes through picocli (ADR 0005).
+        if (isPlainServe(args)) {
+            System.exit(cli.serveMcp(args.length == 3));
+        }
+        int code = McpdCommand.commandLine(cli, args).execute(args);
         System.exit(code);
     }
 }

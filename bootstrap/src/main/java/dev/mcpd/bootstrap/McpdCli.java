@@ -138,10 +138,13 @@ final class McpdCli implements CliBackend {
             return null;
         }
         JsonCodec codec = new JacksonJsonCodec();
-        DaemonFinder.Result result = finder(codec, () -> {}, Duration.ofSeconds(2)).find();
-        return result instanceof DaemonFinder.Result.Found found
-                ? new DaemonToolClient(found.link(), codec, clientHello())
-                : null;
+        // Admin commands talk to a daemon of any build: the admin tools are stable, and a daemon of an older
+        // build must still be stoppable (B-W5).
+        return switch (finder(codec, () -> {}, Duration.ofSeconds(2)).find()) {
+            case DaemonFinder.Result.Found found -> new DaemonToolClient(found.link(), codec, clientHello());
+            case DaemonFinder.Result.VersionMismatch other -> new DaemonToolClient(other.link(), codec, clientHello());
+            case DaemonFinder.Result.NotReachable notReachable -> null;
+        };
     }
 
     DaemonToolClient connect(boolean launch) throws IOException {
@@ -149,9 +152,12 @@ final class McpdCli implements CliBackend {
         DaemonFinder.Result result = finder(codec, launch ? launcher() : () -> {}, config.connectTimeout()).find();
         return switch (result) {
             case DaemonFinder.Result.Found found -> new DaemonToolClient(found.link(), codec, clientHello());
-            case DaemonFinder.Result.VersionMismatch mismatch -> throw new IOException("the running daemon (pid "
+            case DaemonFinder.Result.VersionMismatch mismatch -> {
+                mismatch.link().connection().close();
+                throw new IOException("the running daemon (pid "
                     + mismatch.hello().pid() + ") is version " + mismatch.hello().version() + ", this mcpd is "
-                    + BuildInfo.version() + "; stop it with `mcpd daemon stop` and try again");
+                        + BuildInfo.version() + "; stop it with `mcpd daemon stop` and try again");
+            }
             case DaemonFinder.Result.NotReachable notReachable -> throw new IOException(
                     "no daemon could be reached: " + notReachable.reason() + "; see " + config.stateDir().resolve("daemon.log"));
         };

@@ -40,7 +40,12 @@ public final class DaemonFinder {
     public sealed interface Result {
         record Found(DaemonLink link) implements Result {}
 
-        record VersionMismatch(DaemonHello hello) implements Result {}
+        /** A daemon of another build answered; its link is open so that admin commands can still stop it. */
+        record VersionMismatch(DaemonLink link) implements Result {
+            public DaemonHello hello() {
+                return link.hello();
+            }
+        }
 
         record NotReachable(String reason) implements Result {}
     }
@@ -78,7 +83,7 @@ public final class DaemonFinder {
                     try {
                         DaemonLink link = connect(endpoint);
                         if (!link.hello().version().equals(version)) {
-                            return new Result.VersionMismatch(link.hello());
+                            return new Result.VersionMismatch(link);
                         }
                         return new Result.Found(link);
                     } catch (IOException | RuntimeException e) {

@@ -12,6 +12,7 @@ import dev.mcpd.application.wire.LineWriter;
 import dev.mcpd.domain.error.LineTooLongException;
 import dev.mcpd.domain.error.MalformedMessageException;
 import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.port.JsonCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +137,9 @@ public final class StdioProxy {
                     fallBack("the daemon closed the connection during the hello: " + e.getMessage());
                 }
             }
-            case DaemonFinder.Result.VersionMismatch(var other) -> {
+            case DaemonFinder.Result.VersionMismatch mismatch -> {
+                mismatch.link().connection().close();
+                DaemonHello other = mismatch.hello();
                 diagnostics.println("mcpd: the running daemon (pid " + other.pid() + ") is version " + other.version()
                         + ", not this proxy's; serving this session in-process (stop the old daemon with: mcpd daemon stop)");
                 fallBack("daemon version " + other.version() + " differs (B-W5)");

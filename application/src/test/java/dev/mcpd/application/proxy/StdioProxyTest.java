@@ -190,7 +190,9 @@ class StdioProxyTest {
     @Test
     @DisplayName("B-W5 a daemon of another version is not used: the proxy says so once on stderr and serves in-process")
     void versionMismatchServesInProcess() throws Exception {
-        start(() -> new DaemonFinder.Result.VersionMismatch(new DaemonHello("0.0.9", 1, 31337, "user:1000")));
+        PipedConnection old = new PipedConnection(PeerCredentials.unknown());
+        DaemonHello oldHello = new DaemonHello("0.0.9", 1, 31337, "user:1000");
+        start(() -> new DaemonFinder.Result.VersionMismatch(new DaemonLink(old, new LineReader(old.input(), 1 << 20), oldHello)));
 
         host.send(request(1, "ping", null));
 
@@ -198,6 +200,7 @@ class StdioProxyTest {
         String said = stderr.toString(UTF_8);
         assertThat(said.lines()).hasSize(1);
         assertThat(said).contains("0.0.9").contains("31337").contains("in-process");
+        assertThat(old.isOpen()).as("the proxy hangs up on a daemon of another build").isFalse();
     }
 
     // ---- helpers ----

@@ -1,19 +1,36 @@
 package dev.mcpd.adapter.primary.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code mcpd}: the top-level command. Exit codes: 0 ok, 1 failure, 2 usage error, 3 nothing to act on. */
 @Command(name = "mcpd", mixinStandardHelpOptions = true, versionProvider = McpdCommand.Version.class,
-        description = "A shared MCP daemon: one resident daemon per scope behind a tiny stdio proxy.",
-        subcommands = {ServeCommand.class, DaemonCommand.class, DoctorCommand.class, ContainersCommand.class})
+        description = "A shared MCP daemon: one resident daemon per scope behind a tiny stdio proxy.")
 public final class McpdCommand {
+
+    /** Every subcommand, by name. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> map = new LinkedHashMap<>();
+        map.put("serve", ServeCommand.class);
+        map.put("daemon", DaemonCommand.class);
+        map.put("doctor", DoctorCommand.class);
+        map.put("containers", ContainersCommand.class);
+        return map;
+    }
 
     /** Exit code when there was nothing to act on (no daemon running). */
     public static final int EXIT_NOTHING = 3;
 
-    /** Builds the command line with {@code backend} behind every subcommand. */
-    public static CommandLine commandLine(CliBackend backend) {
+    /**
+     * Builds the command line with {@code backend} behind every subcommand. When {@code args} name a subcommand,
+     * only that one is built: picocli builds a model of every command it is given, and building all of them would
+     * cost the proxy ({@code serve --mcp}) about 150 ms of start-up. Help and errors still see every subcommand.
+     */
+    public static CommandLine commandLine(CliBackend backend, String... args) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -31,8 +48,16 @@ public final class McpdCommand {
             }
         };
         CommandLine commandLine = new CommandLine(new McpdCommand(), factory);
-        // `mcpd containers run IMAGE CMD -c …`: like `docker run`, everything after the image belongs to the command.
-        commandLine.getSubcommands().get("containers").getSubcommands().get("run").setStopAtPositional(true);
+        Class<?> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        for (Map.Entry<String, Class<?>> sub : SUBCOMMANDS.entrySet()) {
+            if (only == null || only == sub.getValue()) {
+                commandLine.addSubcommand(sub.getKey(), new CommandLine(sub.getValue(), factory));
+            }
+        }
+        if (commandLine.getSubcommands().containsKey("containers")) {
+            // `mcpd containers run IMAGE CMD -c …`: like `docker run`, all after the image belongs to the command.
+            commandLine.getSubcommands().get("containers").getSubcommands().get("run").setStopAtPositional(true);
+        }
         return commandLine;
     }
 

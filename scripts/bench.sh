@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs mcpd's benchmarks and prints their results as Markdown (paste into docs/benchmarks.md with this command):
+#   scripts/bench.sh            end-to-end harness (1000 calls) + JMH
+#   scripts/bench.sh --containers   also list_containers/stop_container against the Podman of scripts/setup-podman.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+./mvnw -q -B install -Dmaven.test.skip=true -pl benchmarks -am >&2
+cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+extra=()
+if [[ "${1:-}" == "--containers" ]]; then extra=(--containers "${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.sock}"); fi
+echo "## End to end ($(nproc) cores, $(date -u +%Y-%m-%d))"
+"$JAVA_HOME/bin/java" -cp "$cp" dev.mcpd.benchmarks.ProxyHarness "$root" "${CALLS:-1000}" "${extra[@]}"
+echo
+echo "## JMH"
+"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main -foe true "${JMH_ARGS:-JsonCodecBenchmark}" 2>&1 | sed -n '/^Benchmark/,$p'
