@@ -57,7 +57,7 @@ final class Doctor {
                 checks.add(new DoctorCheck("engine " + engine.get("name"), ok,
                         engine.get("tools") + " tools" + (ok ? "" : ": " + engine.get("reason"))
                                 + (detail == null ? "" : "; " + detail),
-                        fixFor(String.valueOf(engine.get("name")))));
+                        fixFor(String.valueOf(engine.get("name"))), true));
             }
         }
         return checks;

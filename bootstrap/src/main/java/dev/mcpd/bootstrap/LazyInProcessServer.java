@@ -9,6 +9,7 @@ import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.proxy.InProcessServer;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.port.EngineFactory;
+import dev.mcpd.domain.port.JsonCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +27,14 @@ final class LazyInProcessServer implements InProcessServer {
 
     private final Supplier<List<EngineFactory>> factories;
     private final McpdConfig config;
+    private final JsonCodec codec;
     private final Instant startedAt = Instant.now();
     private ToolCatalog catalog;
 
-    LazyInProcessServer(Supplier<List<EngineFactory>> factories, McpdConfig config) {
+    LazyInProcessServer(Supplier<List<EngineFactory>> factories, McpdConfig config, JsonCodec codec) {
         this.factories = factories;
         this.config = config;
+        this.codec = codec;
     }
 
     @Override
@@ -62,7 +65,7 @@ final class LazyInProcessServer implements InProcessServer {
     public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
         return new McpServerSession(catalog(), new ServerInfo("mcpd", BuildInfo.version(),
                 "Served in-process by the mcpd proxy (no shared daemon)."), outbound, CallObserver.NONE, null, environment,
-                Clock.systemUTC(), config.callTimeout(), 100);
+                Clock.systemUTC(), config.callTimeout(), 100, codec);
     }
 
     @Override

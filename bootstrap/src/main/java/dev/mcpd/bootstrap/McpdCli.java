@@ -64,7 +64,7 @@ final class McpdCli implements CliBackend {
         boolean inProcess = noDaemon || config.noDaemon();
         StdioProxy proxy = new StdioProxy(
                 () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : finder.find(),
-                new LazyInProcessServer(() -> Engines.factories(config), config), codec, clientHello(),
+                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, clientHello(),
                 forwardedEnvironment(), config.maxLineBytes(), stdio.err());
         return proxy.run(stdio.in(), stdio.out());
     }

@@ -151,7 +151,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize());
+        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize(), codec);
     }
 
     private void deliver(McpServerSession session, byte[] line, Object parsed) {

@@ -6,6 +6,7 @@ import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.ToolResult;
+import dev.mcpd.domain.port.JsonCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class McpServerSession {
     private final Clock clock;
     private final Duration callTimeout;
     private final int pageSize;
+    private final JsonCodec codec;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -65,10 +67,11 @@ public final class McpServerSession {
      * @param clock for call deadlines
      * @param callTimeout the longest a tool call may run
      * @param pageSize tools per {@code tools/list} page, at least 1
+     * @param codec serialises structured results into their text block (B-M6)
      */
     public McpServerSession(ToolCatalog catalog, ServerInfo serverInfo, Consumer<Map<String, Object>> outbound,
             CallObserver observer, ClientId client, Map<String, String> environment, Clock clock, Duration callTimeout,
-            int pageSize) {
+            int pageSize, JsonCodec codec) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.serverInfo = requireNonNull(serverInfo, "serverInfo is null");
         this.outbound = requireNonNull(outbound, "outbound is null");
@@ -81,6 +84,7 @@ public final class McpServerSession {
             throw new IllegalArgumentException("pageSize must be at least 1");
         }
         this.pageSize = pageSize;
+        this.codec = requireNonNull(codec, "codec is null");
     }
 
     /** Handles a line that was not valid JSON (B-M4, B-X1). */
@@ -281,10 +285,19 @@ public final class McpServerSession {
         }
     }
 
-    private static Map<String, Object> render(ToolResult result) {
-        List<Object> content = new ArrayList<>(result.texts().size());
+    /**
+     * The {@code tools/call} result: the tool's text blocks and, for a structured result, its
+     * {@code structuredContent} also serialised as a JSON text block, for clients that read text only
+     * (B-M6; spec 2025-06-18, "Structured Content").
+     */
+    private Map<String, Object> render(ToolResult result) {
+        List<Object> content = new ArrayList<>(result.texts().size() + 1);
         for (String text : result.texts()) {
             content.add(Json.object("type", "text", "text", text));
+        }
+        if (result.structuredContent() != null) {
+            content.add(Json.object("type", "text", "text",
+                    new String(codec.write(result.structuredContent()), java.nio.charset.StandardCharsets.UTF_8)));
         }
         return Json.object("content", content, "structuredContent", result.structuredContent(), "isError", result.isError());
     }

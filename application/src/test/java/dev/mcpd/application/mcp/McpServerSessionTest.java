@@ -47,7 +47,8 @@ class McpServerSessionTest {
 
     private McpServerSession newSession(ToolCatalog catalog, int pageSize) {
         return new McpServerSession(catalog, new ServerInfo("mcpd", "9.9.9", "Use the tools."), outbox, observer,
-                new ClientId(1), Map.of(), new ManualClock(), Duration.ofMinutes(1), pageSize);
+                new ClientId(1), Map.of(), new ManualClock(), Duration.ofMinutes(1), pageSize,
+                new dev.mcpd.application.wire.TestJsonCodec());
     }
 
     @Nested
@@ -279,6 +280,12 @@ class McpServerSessionTest {
             Map<String, Object> result = result(outbox.awaitResponse(1));
             assertThat(result).containsEntry("structuredContent", Json.object("count", 3)).containsEntry("isError", false);
             assertThat(text(result)).isEqualTo("3 things");
+            // ... and also serialised as a JSON text block, for clients that read text only
+            List<?> content = (List<?>) result.get("content");
+            assertThat(content).hasSize(2);
+            String json = (String) ((Map<?, ?>) content.get(1)).get("text");
+            assertThat(new dev.mcpd.application.wire.TestJsonCodec().parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+                    json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)).isEqualTo(Json.object("count", 3));
         }
     }
 

@@ -36,7 +36,7 @@ final class FakeInProcessServer implements InProcessServer {
     public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
         opened.incrementAndGet();
         return new McpServerSession(catalog, new ServerInfo("mcpd", "1.2.3", null), outbound, CallObserver.NONE, null,
-                environment, Clock.systemUTC(), Duration.ofMinutes(1), 100);
+                environment, Clock.systemUTC(), Duration.ofMinutes(1), 100, new dev.mcpd.application.wire.TestJsonCodec());
     }
 
     @Override

@@ -10,8 +10,16 @@ import java.util.Optional;
  */
 public interface CliBackend {
 
-    /** A doctor check: what was checked, whether it works, what was found, and how to fix it if not. */
-    record DoctorCheck(String name, boolean ok, String detail, String fix) {}
+    /**
+     * A doctor check: what was checked, whether it works, what was found, and how to fix it if not. A warning is
+     * something optional that does not work here (an engine without its backend): mcpd runs, without it.
+     */
+    record DoctorCheck(String name, boolean ok, String detail, String fix, boolean warning) {
+
+        public DoctorCheck(String name, boolean ok, String detail, String fix) {
+            this(name, ok, detail, fix, false);
+        }
+    }
 
     /** The build version. */
     String version();

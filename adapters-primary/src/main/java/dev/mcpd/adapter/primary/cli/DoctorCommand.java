@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code mcpd doctor}: what works here, what does not, and the fix for each. Exit 0 when all checks pass. */
+/** {@code mcpd doctor}: what works here, what does not, and the fix for each. Exit 0 unless a required check fails. */
 @Command(name = "doctor", description = "Check Java, the state dir, transports, engines and a real MCP round trip.")
 final class DoctorCommand implements Callable<Integer> {
 
@@ -25,14 +25,21 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<CliBackend.DoctorCheck> checks = backend.doctor();
         int failed = 0;
+        int warned = 0;
         for (CliBackend.DoctorCheck check : checks) {
-            out.printf("%s %-22s %s%n", check.ok() ? "[ok]  " : "[FAIL]", check.name(), check.detail());
+            String mark = check.ok() ? "[ok]  " : check.warning() ? "[warn]" : "[FAIL]";
+            out.printf("%s %-22s %s%n", mark, check.name(), check.detail());
             if (!check.ok()) {
-                failed++;
+                if (check.warning()) {
+                    warned++;
+                } else {
+                    failed++;
+                }
                 out.printf("       %-22s fix: %s%n", "", check.fix());
             }
         }
-        out.printf("%d of %d checks passed%n", checks.size() - failed, checks.size());
+        out.printf("%d of %d checks passed%s%n", checks.size() - failed - warned, checks.size(),
+                warned == 0 ? "" : ", " + warned + " optional part(s) unavailable");
         return failed == 0 ? 0 : 1;
     }
 }

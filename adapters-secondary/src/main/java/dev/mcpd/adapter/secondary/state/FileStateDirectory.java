@@ -2,10 +2,10 @@ package dev.mcpd.adapter.secondary.state;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.Pid;
@@ -27,10 +27,13 @@ import java.util.Optional;
 /**
  * {@link StateDirectory} on the file system: an OS file lock on {@code daemon.lock}, {@code daemon.json} written to
  * a private temp file and renamed over the old one (B-S1, B-S2, B-S6).
+ *
+ * <p>The record is read and written with Jackson's streaming API only: every proxy reads it at start-up, and
+ * the streaming core loads in a fraction of the time databind needs.
  */
 public final class FileStateDirectory implements StateDirectory {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Path root;
 
@@ -101,17 +104,37 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public Optional<DaemonRecord> readRecord() {
-        try {
-            byte[] bytes = Files.readAllBytes(recordPath());
-            JsonNode node = JSON.readTree(bytes);
-            List<Endpoint> endpoints = new ArrayList<>();
-            for (JsonNode e : node.path("endpoints")) {
-                endpoints.add(Endpoint.parse(e.asText()));
+        try (JsonParser parser = JSON.createParser(Files.readAllBytes(recordPath()))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
             }
-            String processStart = node.path("processStartedAt").asText(null);
-            Pid pid = new Pid(node.path("pid").asLong(), processStart == null ? null : Instant.parse(processStart));
-            return Optional.of(new DaemonRecord(pid, node.path("version").asText(), node.path("scope").asText(),
-                    endpoints, Instant.parse(node.path("startedAt").asText()), node.path("token").asText(null)));
+            long pid = 0;
+            String processStart = null;
+            String version = null;
+            String scope = null;
+            String startedAt = null;
+            String token = null;
+            List<Endpoint> endpoints = new ArrayList<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "pid" -> pid = parser.getLongValue();
+                    case "processStartedAt" -> processStart = value == JsonToken.VALUE_NULL ? null : parser.getText();
+                    case "version" -> version = parser.getText();
+                    case "scope" -> scope = parser.getText();
+                    case "startedAt" -> startedAt = parser.getText();
+                    case "token" -> token = value == JsonToken.VALUE_NULL ? null : parser.getText();
+                    case "endpoints" -> {
+                        while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                            endpoints.add(Endpoint.parse(parser.getText()));
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            return Optional.of(new DaemonRecord(new Pid(pid, processStart == null ? null : Instant.parse(processStart)),
+                    version, scope, endpoints, Instant.parse(startedAt), token));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // missing, torn or foreign: treated as no record (B-S3)
         }
@@ -119,21 +142,27 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public void writeRecord(DaemonRecord record) throws IOException {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("pid", record.pid().value());
-        node.put("processStartedAt", record.pid().startedAt() == null ? null : record.pid().startedAt().toString());
-        node.put("version", record.version());
-        node.put("scope", record.scope());
-        ArrayNode endpoints = node.putArray("endpoints");
-        record.endpoints().forEach(e -> endpoints.add(e.toString()));
-        node.put("startedAt", record.startedAt().toString());
-        if (record.token() != null) {
-            node.put("token", record.token());
-        }
         Path temp = Files.createTempFile(root, "daemon.json.", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+            try (JsonGenerator json = JSON.createGenerator(Files.newOutputStream(temp)).useDefaultPrettyPrinter()) {
+                json.writeStartObject();
+                json.writeNumberField("pid", record.pid().value());
+                json.writeStringField("processStartedAt",
+                        record.pid().startedAt() == null ? null : record.pid().startedAt().toString());
+                json.writeStringField("version", record.version());
+                json.writeStringField("scope", record.scope());
+                json.writeArrayFieldStart("endpoints");
+                for (Endpoint endpoint : record.endpoints()) {
+                    json.writeString(endpoint.toString());
+                }
+                json.writeEndArray();
+                json.writeStringField("startedAt", record.startedAt().toString());
+                if (record.token() != null) {
+                    json.writeStringField("token", record.token());
+                }
+                json.writeEndObject();
+            }
             Files.move(temp, recordPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
