@@ -17,7 +17,7 @@ public class SocketCloseSteps {
     private Process peer;
     private Duration stopTook;
 
-    @After
+    @After("@transport-unix")
     public void cleanUp() throws Exception {
         world.cleanUp();
     }
