@@ -2,11 +2,13 @@ package dev.mcpd.domain.fake;
 
 import dev.mcpd.domain.contract.ClientRegistryContract;
 import dev.mcpd.domain.contract.EngineContract;
+import dev.mcpd.domain.contract.EngineFactoryContract;
 import dev.mcpd.domain.contract.LivenessProbeContract;
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.port.ClientRegistry;
 import dev.mcpd.domain.port.Engine;
+import dev.mcpd.domain.port.EngineFactory;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.port.Transport;
 import java.io.IOException;
@@ -75,6 +77,14 @@ class InMemoryFakesTest {
         @Override
         protected SampleCall sampleCall() {
             return new SampleCall("echo", Map.of("text", "hi"));
+        }
+    }
+
+    @Nested
+    class EngineFactories extends EngineFactoryContract {
+        @Override
+        protected EngineFactory newFactory() {
+            return new InMemoryEngineFactory();
         }
     }
 }
