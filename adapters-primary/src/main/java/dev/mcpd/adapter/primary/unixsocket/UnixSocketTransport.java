@@ -18,7 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -35,11 +40,19 @@ import org.slf4j.LoggerFactory;
  *   <li>B-T2 the socket file is mode 0600 (in a 0700 directory); a peer of another uid is closed at accept.
  *   <li>B-C1 a connection closes without lingering: {@code SO_LINGER} is off and close never waits for the peer.
  *   <li>The socket file is removed by {@link #requestStop()}; only its owner (the lock holder) runs this (B-S5).
+ *   <li>B-C4, B-M8 socket I/O never runs on a virtual thread. junixsocket 2.11 parks a virtual thread blocked on a
+ *       socket by polling its fd on a shared pool of one thread per CPU, and each poll holds its pool thread until
+ *       the fd is ready: as many idle or stuck peers as CPUs would starve every other connection. So a read or write
+ *       from a virtual thread is handed to a platform thread, which blocks in the kernel on its own.
  * </ol>
  */
 public final class UnixSocketTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(UnixSocketTransport.class);
+
+    /** Platform threads for socket I/O requested from virtual threads (invariant 4); one per blocked call. */
+    private static final ExecutorService BLOCKING_IO =
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("unix-io-", 0).daemon().factory());
 
     private final Path socketPath;
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
@@ -91,7 +104,9 @@ public final class UnixSocketTransport implements Transport {
                 accepted = socket.accept();
             } catch (IOException e) {
                 if (!stopping) {
+                    // e.g. out of file descriptors: say so and back off rather than spin
                     log.warn("accept on {} failed: {}", socketPath, e.toString());
+                    pause();
                 }
                 continue;
             }
@@ -101,8 +116,19 @@ public final class UnixSocketTransport implements Transport {
                 closeQuietly(accepted);
                 continue;
             }
-            SocketConnection connection = new SocketConnection(accepted, peer);
+            SocketConnection connection;
+            try {
+                connection = new SocketConnection(accepted, peer);
+            } catch (java.io.UncheckedIOException e) {
+                log.warn("could not set up an accepted connection: {}", e.getCause().toString());
+                closeQuietly(accepted);
+                continue;
+            }
             open.add(connection);
+            if (stopping) {
+                connection.close(); // accepted while a forceful stop was closing the others
+                continue;
+            }
             Thread.ofVirtual().name("unix-connection").start(() -> {
                 try {
                     handler.handle(connection);
@@ -112,6 +138,14 @@ public final class UnixSocketTransport implements Transport {
                     connection.close();
                 }
             });
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -174,8 +208,8 @@ public final class UnixSocketTransport implements Transport {
             this.peer = peer;
             try {
                 socket.setSoLinger(false, 0);
-                this.in = socket.getInputStream();
-                this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+                this.in = new PlatformThreadInputStream(socket.getInputStream());
+                this.out = new BufferedOutputStream(new PlatformThreadOutputStream(socket.getOutputStream()), 64 * 1024);
             } catch (SocketException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (IOException e) {
@@ -216,6 +250,98 @@ public final class UnixSocketTransport implements Transport {
             closed = true;
             closeQuietly(socket);
             open.remove(this);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BlockingCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call} here on a platform thread, else on a {@link #BLOCKING_IO} thread while the caller parks. */
+    private static <T> T onPlatformThread(BlockingCall<T> call) throws IOException {
+        if (!Thread.currentThread().isVirtual()) {
+            return call.call();
+        }
+        Future<T> result = BLOCKING_IO.submit(call::call);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted during socket I/O");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException re -> throw re;
+                case Error error -> throw error;
+                default -> throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    private static final class PlatformThreadInputStream extends InputStream {
+        private final InputStream socketIn;
+
+        PlatformThreadInputStream(InputStream socketIn) {
+            this.socketIn = socketIn;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return onPlatformThread(socketIn::read);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return onPlatformThread(() -> socketIn.read(b, off, len));
+        }
+
+        @Override
+        public int available() throws IOException {
+            return socketIn.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socketIn.close();
+        }
+    }
+
+    private static final class PlatformThreadOutputStream extends OutputStream {
+        private final OutputStream socketOut;
+
+        PlatformThreadOutputStream(OutputStream socketOut) {
+            this.socketOut = socketOut;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            onPlatformThread(() -> {
+                socketOut.write(b);
+                return null;
+            });
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            onPlatformThread(() -> {
+                socketOut.write(b, off, len);
+                return null;
+            });
+        }
+
+        @Override
+        public void flush() throws IOException {
+            onPlatformThread(() -> {
+                socketOut.flush();
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            socketOut.close();
         }
     }
 }

@@ -6,7 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link LivenessProbe} on {@link ProcessHandle}, with two guards the JDK lacks: a pid whose start instant differs
@@ -14,6 +20,10 @@ import java.util.Optional;
  * {@code ProcessHandle.isAlive()} says otherwise (B-L3).
  */
 public final class ProcessHandleLivenessProbe implements LivenessProbe {
+
+    private static final Duration EXIT_POLL = Duration.ofSeconds(1);
+    private static final ScheduledExecutorService POLLER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("liveness-poll").daemon().factory());
 
     @Override
     public Optional<Pid> identify(long pid) {
@@ -48,7 +58,28 @@ public final class ProcessHandleLivenessProbe implements LivenessProbe {
             action.run();
             return;
         }
-        handle.get().onExit().thenRun(action);
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable once = () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+        handle.get().onExit().thenRun(once);
+        // The JDK takes a zombie that is not our child for alive, so its onExit never fires: a poll once a second
+        // catches it (and a reused pid) until the action has run (B-L3).
+        ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
+        poll[0] = POLLER.scheduleWithFixedDelay(() -> {
+            try {
+                if (done.get()) {
+                    poll[0].cancel(false);
+                } else if (check(pid) == Liveness.DEAD) {
+                    once.run();
+                    poll[0].cancel(false);
+                }
+            } catch (RuntimeException e) {
+                // a failing check runs again next period (B-L7)
+            }
+        }, EXIT_POLL.toMillis(), EXIT_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static boolean isZombie(long pid) {

@@ -13,7 +13,6 @@ import dev.mcpd.domain.port.StateDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link StateDirectory} on the file system: an OS file lock on {@code daemon.lock}, {@code daemon.json} written to
@@ -34,6 +35,8 @@ import java.util.Optional;
 public final class FileStateDirectory implements StateDirectory {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** Lock files this JVM holds. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path root;
 
@@ -80,15 +83,30 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public Optional<ScopeLock> tryLock() throws IOException {
-        FileChannel channel = FileChannel.open(root.resolve("daemon.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path lockPath = root.resolve("daemon.lock");
+        // A JVM holds an OS file lock once: a second channel on the same file in this JVM cannot take it, and
+        // closing that second channel would release the first one's lock (POSIX locks are per process). So a
+        // lock this JVM already holds is answered here, without opening the file again (B-S1).
+        if (!HELD.add(lockPath)) {
+            return Optional.empty();
+        }
+        FileChannel channel;
         FileLock lock;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by this very JVM
+            channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = channel.tryLock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(lockPath);
+            throw e;
         }
         if (lock == null) {
             channel.close();
+            HELD.remove(lockPath);
             return Optional.empty();
         }
         FileLock held = lock;
@@ -98,6 +116,8 @@ public final class FileStateDirectory implements StateDirectory {
                 channel.close();
             } catch (IOException e) {
                 // the OS releases the lock when the channel or the process goes
+            } finally {
+                HELD.remove(lockPath);
             }
         });
     }

@@ -1,0 +1,311 @@
+package dev.mcpd.adapter.primary.unixsocket;
+
+import static dev.mcpd.domain.testing.TestTime.millis;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.mcpd.domain.contract.TransportContract;
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.Connection;
+import dev.mcpd.domain.port.Transport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link UnixSocketTransport} against the transport contract, with real sockets in a temp dir and, for B-C1, a real
+ * frozen peer process.
+ */
+class UnixSocketTransportTest extends TransportContract {
+
+    private final UnixSocketConnector connector = new UnixSocketConnector();
+
+    private Path socketPath() {
+        return dir.resolve("daemon.sock");
+    }
+
+    @Override
+    protected Transport newTransport(Path dir) {
+        return new UnixSocketTransport(dir.resolve("daemon.sock"));
+    }
+
+    @Override
+    protected Peer connect(Endpoint endpoint) throws IOException {
+        Connection connection = connector.connect(endpoint);
+        return new Peer(connection.input(), connection.output(), connection::close);
+    }
+
+    @Test
+    void reportsTheUnixSocketKindAndTheBoundPath() throws Exception {
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        assertThat(transport.kind()).isEqualTo(TransportKind.UNIX_SOCKET);
+        assertThat(endpoint).isEqualTo(new Endpoint(TransportKind.UNIX_SOCKET, socketPath().toString()));
+    }
+
+    @Test
+    void aSocketPathLongerThanSunPathIsUnavailableWithAReason() {
+        Path tooLong = dir.resolve("x".repeat(120)).resolve("daemon.sock");
+        UnixSocketTransport longPath = new UnixSocketTransport(tooLong);
+        assertThat(longPath.availability().isAvailable()).isFalse();
+        assertThat(longPath.availability().reason()).contains("sun_path").contains("MCPD_STATE_DIR");
+    }
+
+    @Test
+    void startingTwiceIsRefused() throws Exception {
+        transport.start(TransportContract::echoLines);
+        assertThatThrownBy(() -> transport.start(TransportContract::echoLines))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theSocketFileIsPrivateToItsOwnerAndRemovedByRequestStop() throws Exception {
+        transport.start(TransportContract::echoLines);
+        // B-T2: mode 0600, so only the daemon's user can even connect.
+        assertThat(Files.getPosixFilePermissions(socketPath())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        transport.requestStop();
+        // B-S5: the owner removes its socket file when it stops, so nobody connects to a dead endpoint.
+        assertThat(socketPath()).doesNotExist();
+    }
+
+    @Test
+    void peerCredentialsComeFromTheKernel() throws Exception {
+        BlockingQueue<PeerCredentials> seen = new LinkedBlockingQueue<>();
+        Endpoint endpoint = transport.start(connection -> {
+            seen.add(connection.peer());
+            echoLines(connection);
+        });
+        try (Peer peer = connect(endpoint)) {
+            PeerCredentials credentials = seen.poll(5, TimeUnit.SECONDS);
+            // B-L2: the client sent nothing, yet the daemon knows who it is.
+            assertThat(credentials).isNotNull();
+            assertThat(credentials.pid()).isEqualTo(ProcessHandle.current().pid());
+            long ownUid = ((Number) Files.getAttribute(dir, "unix:uid")).longValue();
+            assertThat(credentials.uid()).isEqualTo(ownUid);
+        }
+    }
+
+    @Test
+    void requestForcefulStopUnblocksAHandlerBlockedReading() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        Endpoint endpoint = transport.start(connection -> {
+            reading.countDown();
+            try {
+                int b = connection.input().read();
+                outcome.complete(b < 0 ? "eof" : "byte " + b);
+            } catch (IOException e) {
+                outcome.complete("threw");
+            }
+        });
+        try (Peer peer = connect(endpoint)) {
+            assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+            // The handler stays blocked in read(): nothing arrives until the transport closes it.
+            await().during(millis(50)).atMost(millis(1000)).until(() -> !outcome.isDone());
+            long started = System.nanoTime();
+            transport.requestForcefulStop();
+            String result = outcome.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(result).isIn("eof", "threw");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(millis(1000));
+            await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
+        }
+    }
+
+    @Test
+    void aFrozenPeerProcessDoesNotHoldTheConnectionOpen() throws Exception {
+        CountDownLatch frozen = new CountDownLatch(1);
+        BlockingQueue<Long> peerPids = new LinkedBlockingQueue<>();
+        AtomicLong lastWrite = new AtomicLong();
+        Endpoint endpoint = transport.start(connection -> {
+            peerPids.add(connection.peer().pid());
+            try {
+                if (!frozen.await(10, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            write(connection, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n");
+            lastWrite.set(System.nanoTime());
+        });
+
+        Process child = startJavaChild(FrozenPeerMain.class, endpoint.address());
+        try {
+            BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
+            assertThat(childOut.readLine()).isEqualTo("connected");
+            // The kernel names the child as the peer (B-L2), so this is the connection we are about to test.
+            assertThat(peerPids.poll(5, TimeUnit.SECONDS)).isEqualTo(child.pid());
+
+            signal("STOP", child.pid());
+            await().atMost(Duration.ofSeconds(5)).until(() -> processState(child.pid()) == 'T');
+            frozen.countDown();
+
+            // B-C1: the handler's connection is gone within 100 ms of its last write, peer frozen or not.
+            await().atMost(Duration.ofSeconds(5)).until(() -> lastWrite.get() != 0);
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(millis(100))
+                    .until(() -> transport.openConnections() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - lastWrite.get())).isLessThan(millis(1000));
+            assertThat(processState(child.pid())).as("the peer stayed frozen throughout").isEqualTo('T');
+        } finally {
+            signal("CONT", child.pid());
+            child.destroyForcibly();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPeerThatNeverReadsABigResponseDoesNotBlockOtherConnections() throws Exception {
+        byte[] big = new byte[16 * 1024 * 1024 + 1];
+        Arrays.fill(big, (byte) 'x');
+        big[big.length - 1] = '\n';
+        AtomicBoolean floodStarted = new AtomicBoolean();
+        CompletableFuture<String> floodOutcome = new CompletableFuture<>();
+        Endpoint endpoint = transport.start(connection -> {
+            try {
+                BufferedReader reader = new BufferedReader(new InputStreamReader(connection.input(), UTF_8));
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.equals("flood")) {
+                        floodStarted.set(true);
+                        connection.output().write(big);
+                        connection.output().flush();
+                        floodOutcome.complete("written");
+                        return;
+                    }
+                    write(connection, line + "\n");
+                }
+            } catch (IOException e) {
+                floodOutcome.complete("threw");
+            }
+        });
+        List<Peer> others = new ArrayList<>();
+        try (Peer stuck = connect(endpoint); Peer slowloris = connect(endpoint)) {
+            stuck.send("flood");
+            await().atMost(Duration.ofSeconds(5)).untilTrue(floodStarted);
+            // A slowloris: bytes without a newline, never finished (B-C4).
+            slowloris.out().write("{\"jsonrpc\":\"2.0\",".getBytes(UTF_8));
+            slowloris.out().flush();
+
+            for (int i = 0; i < 4; i++) {
+                others.add(connect(endpoint));
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < others.size(); i++) {
+                    Peer other = others.get(i);
+                    other.send("client " + i + " round " + round);
+                    assertThat(readLineWithin(other, millis(1000))).isEqualTo("client " + i + " round " + round);
+                }
+            }
+            // The stuck handler is still blocked in write: the test really had a full receive window.
+            assertThat(floodOutcome).isNotDone();
+
+            transport.requestForcefulStop();
+            // Closing unblocks a handler blocked in write (Connection invariant 2).
+            assertThat(floodOutcome.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("threw");
+            await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
+        } finally {
+            for (Peer other : others) {
+                other.close();
+            }
+        }
+    }
+
+    @Test
+    void idlePeersOutnumberingTheCpusDoNotStarveANewClient() throws Exception {
+        int idleCount = Runtime.getRuntime().availableProcessors() + 2;
+        CountDownLatch idleHandlersReading = new CountDownLatch(idleCount);
+        Endpoint endpoint = transport.start(connection -> {
+            // The daemon speaks first (B-W2), then blocks reading: what every quiet proxy's handler does.
+            write(connection, "{\"mcpd\":\"test\"}\n");
+            idleHandlersReading.countDown();
+            echoLines(connection);
+        });
+        List<Peer> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < idleCount; i++) {
+                idle.add(connect(endpoint));
+            }
+            assertThat(idleHandlersReading.await(5, TimeUnit.SECONDS)).isTrue();
+
+            try (Peer fresh = connect(endpoint)) {
+                // Answering the daemon's hello means the handler is already blocked reading (B-M8, B-C4).
+                assertThat(readLineWithin(fresh, millis(1000))).isEqualTo("{\"mcpd\":\"test\"}");
+                fresh.send("hello");
+                assertThat(readLineWithin(fresh, millis(1000))).isEqualTo("hello");
+            }
+            Peer last = idle.getLast();
+            assertThat(readLineWithin(last, millis(1000))).isEqualTo("{\"mcpd\":\"test\"}");
+            last.send("still served");
+            assertThat(readLineWithin(last, millis(1000))).isEqualTo("still served");
+        } finally {
+            for (Peer peer : idle) {
+                peer.close();
+            }
+        }
+    }
+
+    private static String readLineWithin(Peer peer, Duration bound) throws Exception {
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return readLine(peer);
+            } catch (IOException e) {
+                return "<" + e + ">";
+            }
+        }, command -> Thread.ofVirtual().start(command));
+        return line.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads one line byte by byte, so no reader buffers bytes past it between calls. */
+    private static String readLine(Peer peer) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = peer.in().read()) >= 0 && b != '\n') {
+            line.append((char) b);
+        }
+        return b < 0 && line.isEmpty() ? null : line.toString();
+    }
+
+    static Process startJavaChild(Class<?> mainClass, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** The state letter in {@code /proc/<pid>/stat} ({@code T} = stopped), or {@code ?} if unreadable. */
+    private static char processState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+}
