@@ -37,7 +37,9 @@ public final class Main {
         // The proxy's start-up is a hot path (a host starts one per session): picocli's model building, about
         // 150 ms, is skipped for the exact forms a host uses. Every other form goes through picocli (ADR 0005).
         if (isPlainServe(args)) {
-            // Logging starts on the second core while this thread finds the daemon.
+            // Logging starts on the second core while this thread finds the daemon. Lines logged meanwhile are
+            // replayed by SLF4J once it is ready; its notice about that must not reach stderr (B-G7).
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
             Thread.ofPlatform().daemon().name("log-init").start(org.slf4j.LoggerFactory::getILoggerFactory);
             System.exit(cli.serveMcp(args.length == 3));
         }
