@@ -47,6 +47,31 @@ final class McpdCli implements CliBackend {
 
     private final McpdConfig config;
 
+    /**
+     * The daemon's JVM flags, plus a class-data-sharing archive beside the jar when running from one (the same
+     * scheme as bin/mcpd's, recreated when the jar changes): a cold start is a proxy waiting for the daemon.
+     */
+    static List<String> daemonJvmFlags() {
+        String classPath = System.getProperty("java.class.path", "");
+        java.nio.file.Path jar = java.nio.file.Path.of(classPath);
+        if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator) || jar.getParent() == null) {
+            return DAEMON_JVM_FLAGS;
+        }
+        java.nio.file.Path archive = jar.toAbsolutePath().getParent().resolve("cds-daemon-run.jsa");
+        try {
+            if (java.nio.file.Files.exists(archive)
+                    && java.nio.file.Files.getLastModifiedTime(archive).compareTo(java.nio.file.Files.getLastModifiedTime(jar)) < 0) {
+                java.nio.file.Files.delete(archive);
+            }
+        } catch (IOException e) {
+            return DAEMON_JVM_FLAGS;
+        }
+        List<String> flags = new ArrayList<>(DAEMON_JVM_FLAGS);
+        flags.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off"));
+        return flags;
+    }
+
     McpdCli(McpdConfig config) {
         this.config = requireNonNull(config, "config is null");
     }
@@ -169,7 +194,7 @@ final class McpdCli implements CliBackend {
     }
 
     DaemonLauncher launcher() {
-        return new ProcessDaemonLauncher(ProcessDaemonLauncher.sameJvm(Main.class.getName(), DAEMON_JVM_FLAGS,
+        return new ProcessDaemonLauncher(ProcessDaemonLauncher.sameJvm(Main.class.getName(), daemonJvmFlags(),
                 List.of("daemon", "run")), config.stateDir().resolve("daemon.log"));
     }
 
