@@ -26,6 +26,8 @@ import java.util.function.Function;
  * @param connectTimeout how long a proxy waits for a cold-started daemon (B-S3)
  * @param hostPid the host process past a launcher shim (B-G1), or {@code null}
  * @param engines the optional engines to enable, e.g. {@code containers}
+ * @param clientSweep how often the daemon's liveness sweep runs (B-L3)
+ * @param maxIdle the inactivity backstop; zero = off (B-L5)
  */
 public record McpdConfig(
         Path stateDir,
@@ -37,7 +39,9 @@ public record McpdConfig(
         int maxLineBytes,
         Duration connectTimeout,
         Long hostPid,
-        Set<String> engines) {
+        Set<String> engines,
+        Duration clientSweep,
+        Duration maxIdle) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
     public static final List<String> KEYS = List.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
@@ -77,6 +81,11 @@ public record McpdConfig(
         Duration grace = duration(env, "MCPD_DAEMON_SHUTDOWN_GRACE", "10s", problems);
         Duration call = duration(env, "MCPD_DAEMON_CALL_TIMEOUT", "10m", problems);
         Duration connect = duration(env, "MCPD_CONNECT_TIMEOUT", "10s", problems);
+        Duration sweep = duration(env, "MCPD_DAEMON_CLIENT_SWEEP", "30s", problems);
+        if (sweep != null && sweep.isZero()) {
+            problems.add("MCPD_DAEMON_CLIENT_SWEEP must be longer than 0 (e.g. 30s)");
+        }
+        Duration maxIdle = duration(env, "MCPD_DAEMON_MAX_IDLE", "30m", problems);
         Integer maxLine = number(env, "MCPD_DAEMON_MAX_LINE", "16777216", Integer::parseInt, problems);
         if (maxLine != null && maxLine < 4096) {
             problems.add("MCPD_DAEMON_MAX_LINE=" + maxLine + " must be at least 4096 bytes");
@@ -99,7 +108,8 @@ public record McpdConfig(
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines));
+        return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
+                sweep, maxIdle);
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

@@ -112,7 +112,8 @@ public final class AdminEngine implements Engine {
         }
         Map<String, Object> structured = Json.object("version", s.version(), "pid", s.pid(), "scope", s.scope(),
                 "startedAt", s.startedAt().toString(), "uptimeSeconds", s.uptime().toSeconds(),
-                "transports", transports, "engines", engines, "clients", clients, "stopReason", s.stopReason());
+                "transports", transports, "engines", engines, "clients", clients, "stopReason", s.stopReason(),
+                "recentExits", s.recentExits());
         StringBuilder text = new StringBuilder();
         text.append("mcpd ").append(s.version()).append(" daemon pid ").append(s.pid()).append(", scope ").append(s.scope())
                 .append(", up ").append(s.uptime().toSeconds()).append(" s\n");
@@ -152,7 +153,9 @@ public final class AdminEngine implements Engine {
                         "transports", Json.object("type", "array", "items", Json.object("type", "object")),
                         "engines", Json.object("type", "array", "items", Json.object("type", "object")),
                         "clients", Json.object("type", "array", "items", Json.object("type", "object")),
-                        "stopReason", Json.object("type", List.of("string", "null"))),
+                        "stopReason", Json.object("type", List.of("string", "null")),
+                        "recentExits", Json.object("type", "array", "items", Json.object("type", "string"),
+                                "description", "Why earlier daemons of this scope exited, newest first.")),
                 "required", List.of("version", "pid", "scope", "uptimeSeconds", "transports", "engines", "clients"));
     }
 }

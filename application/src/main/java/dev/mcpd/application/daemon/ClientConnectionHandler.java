@@ -57,6 +57,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
     private final ActivityTracker activity;
     private final Clock clock;
     private final Set<McpServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<ClientId, Connection> connections = new ConcurrentHashMap<>();
 
     public ClientConnectionHandler(DaemonIdentity identity, DaemonSettings settings, ServerInfo serverInfo,
             ToolCatalog catalog, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, ActivityTracker activity,
@@ -76,6 +77,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
     public void handle(Connection connection) {
         PeerCredentials peer = connection.peer();
         ClientId id = registry.register(connection.endpoint().kind(), peer, clock.instant());
+        connections.put(id, connection);
         McpServerSession session = null;
         LineWriter writer = new LineWriter(connection.output());
         try {
@@ -126,6 +128,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
                 sessions.remove(session);
                 session.close(false);
             }
+            connections.remove(id);
             registry.remove(id);
             activity.clientLeft();
             log.debug("{}: removed", id);
@@ -204,6 +207,21 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         } catch (IOException | RuntimeException e) {
             log.debug("could not send the closing error: {}", e.toString());
         }
+    }
+
+    /**
+     * Closes a client's connection now (a reaped client, B-L3); its handler then removes it. Unknown ids are ignored.
+     *
+     * @return whether the client was connected
+     */
+    public boolean disconnect(ClientId id, String why) {
+        Connection connection = connections.get(id);
+        if (connection == null) {
+            return false;
+        }
+        log.info("{}: disconnecting: {}", id, why);
+        connection.close();
+        return true;
     }
 
     /** Cancels every call in flight on every connection; each gets an error response (B-E1). */

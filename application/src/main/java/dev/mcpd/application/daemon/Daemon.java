@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       accepting; let calls in flight finish for a short drain, then answer the rest with an error; close every
  *       connection; close engines in reverse order; remove own files; release the lock.
  *   <li>B-E2 past the grace period remaining engines are abandoned and the exit code is {@link #EXIT_FORCED}.
- *   <li>B-L6/L7 expiration policies are checked on one named thread; a failing check is logged and runs again.
+ *   <li>B-L6/L7 expiration policies (idle timer, inactivity backstop, endpoint lost) and the liveness sweep run on
+ *       one named thread; a failing check is logged and runs again; one place acts, and the reason is logged,
+ *       appended to the scope's exit history and shown by {@code daemon_status}.
  * </ol>
  */
 public final class Daemon {
@@ -74,6 +78,7 @@ public final class Daemon {
     private final Map<Transport, Endpoint> endpoints = new ConcurrentHashMap<>();
     private volatile List<Engine> engines = List.of();
     private volatile Instant startedAt;
+    private volatile List<String> recentExits = List.of();
 
     public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
             List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
@@ -106,10 +111,11 @@ public final class Daemon {
         try (StateDirectory.ScopeLock held = lock.get()) {
             state.removeRecordAndSocket(); // leftovers of a daemon that died without cleaning up (B-S3)
             startedAt = clock.instant();
+            recentExits = state.recentExits(10);
             ClientConnectionHandler handler = start();
-            Thread checker = startExpirationChecks();
+            ScheduledExecutorService lifecycle = startLifecycleChecks(handler);
             awaitStopRequest();
-            checker.interrupt();
+            lifecycle.shutdownNow();
             return shutdown(handler);
         } finally {
             terminated.countDown();
@@ -140,32 +146,48 @@ public final class Daemon {
             throw new IOException("no transport could listen; see the log above for each one's reason");
         }
         List<Endpoint> bound = transports.stream().filter(endpoints::containsKey).map(endpoints::get).toList();
-        state.writeRecord(new DaemonRecord(identity.pid(), identity.version(), identity.scope(), bound, clock.instant(), null));
+        state.writeRecord(new DaemonRecord(identity.pid(), identity.version(), identity.scope(), bound, clock.instant(), null,
+                recentExits));
         log.info("mcpd {} daemon pid {} serving scope {} on {} with engines {}", identity.version(), identity.pid().value(),
                 identity.scope(), bound, engines.stream().map(Engine::name).toList());
         return handler;
     }
 
-    private Thread startExpirationChecks() {
+    /**
+     * Starts the periodic checks on one named thread (B-L6, B-L7): the expiration policies every
+     * {@code checkInterval} and the liveness sweep every {@code clientSweep}. Each run is guarded: a failure is
+     * logged and the check runs again next period.
+     */
+    private ScheduledExecutorService startLifecycleChecks(ClientConnectionHandler handler) {
         ExpirationPolicy policy = ExpirationPolicy.anyOf(
-                ExpirationPolicies.idleFor(activity, clock, settings.idleTimeout()));
-        return Thread.ofPlatform().daemon().name("mcpd-expiration").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(settings.checkInterval());
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    ExpirationResult result = policy.check();
-                    if (result.expires()) {
-                        requestStop("expired: " + result.reason());
-                    }
-                } catch (RuntimeException e) {
-                    log.error("expiration check failed; it runs again in {} (B-L7)", settings.checkInterval(), e);
-                }
+                ExpirationPolicies.idleFor(activity, clock, settings.idleTimeout()),
+                ExpirationPolicies.inactivityBackstop(registry, probe, clock, settings.maxIdle()),
+                ExpirationPolicies.endpointLost(state));
+        LivenessSweep sweep = new LivenessSweep(registry, probe);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("mcpd-lifecycle").daemon().factory());
+        scheduler.scheduleWithFixedDelay(guarded("expiration check", () -> {
+            ExpirationResult result = policy.check();
+            if (result.expires()) {
+                requestStop("expired: " + result.reason());
             }
-        });
+        }), settings.checkInterval().toMillis(), settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guarded("liveness sweep", () -> {
+            for (LivenessSweep.Dead dead : sweep.deadClients()) {
+                handler.disconnect(dead.client(), "liveness sweep: " + dead.reason() + " (B-L3)");
+            }
+        }), settings.clientSweep().toMillis(), settings.clientSweep().toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler;
+    }
+
+    private Runnable guarded(String name, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.error("{} failed; it runs again next period (B-L7)", name, e);
+            }
+        };
     }
 
     private void awaitStopRequest() {
@@ -204,10 +226,17 @@ public final class Daemon {
         handler.answerAndCancelAll();
         transports.forEach(Transport::requestForcefulStop);
         boolean clean = closeEngines(deadline);
-        state.removeRecordAndSocket();
+        int code = clean ? EXIT_OK : EXIT_FORCED;
+        state.recordExit(clock.instant() + " pid " + identity.pid().value() + " exit " + code + ": " + stopReason.get());
+        // Only the record's writer removes it and the socket (B-S2, B-S5): after an "endpoint lost" another daemon
+        // may own them now.
+        boolean ours = state.readRecord().map(r -> r.pid().sameProcessAs(identity.pid())).orElse(false);
+        if (ours) {
+            state.removeRecordAndSocket();
+        }
         log.info("daemon stopped ({}) in {} ms{}", stopReason.get(), (System.nanoTime() - begun) / 1_000_000,
                 clean ? "" : "; some engines were abandoned after the grace period");
-        return clean ? EXIT_OK : EXIT_FORCED;
+        return code;
     }
 
     private void drainCalls() {
@@ -268,6 +297,6 @@ public final class Daemon {
                     engine.detail()));
         }
         return new DaemonStatus(identity.version(), identity.pid().value(), identity.scope(), started,
-                Duration.between(started, now), ts, es, registry.snapshot(), stopReason.get());
+                Duration.between(started, now), ts, es, registry.snapshot(), stopReason.get(), recentExits);
     }
 }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param callTimeout the longest one tool call may run
  * @param maxLineBytes the longest line accepted from a client (B-C4)
  * @param toolsPageSize tools per {@code tools/list} page (B-M5)
+ * @param clientSweep how often the liveness sweep checks every client's proxy and host process (B-L3)
+ * @param maxIdle the inactivity backstop: no traffic for this long and no client provably alive (B-L5); zero = off
  */
 public record DaemonSettings(
         Duration idleTimeout,
@@ -21,15 +23,30 @@ public record DaemonSettings(
         Duration shutdownGrace,
         Duration callTimeout,
         int maxLineBytes,
-        int toolsPageSize) {
+        int toolsPageSize,
+        Duration clientSweep,
+        Duration maxIdle) {
 
-    public static final DaemonSettings DEFAULTS = new DaemonSettings(
-            Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(10), 16 * 1024 * 1024, 100);
+    public static final DaemonSettings DEFAULTS = new DaemonSettings(Duration.ofMinutes(5), Duration.ofSeconds(1),
+            Duration.ofSeconds(10), Duration.ofMinutes(10), 16 * 1024 * 1024, 100, Duration.ofSeconds(30),
+            Duration.ofMinutes(30));
 
     public DaemonSettings {
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(checkInterval, "checkInterval is null");
         requireNonNull(shutdownGrace, "shutdownGrace is null");
         requireNonNull(callTimeout, "callTimeout is null");
+        requireNonNull(clientSweep, "clientSweep is null");
+        requireNonNull(maxIdle, "maxIdle is null");
+        if (clientSweep.isZero() || clientSweep.isNegative()) {
+            throw new IllegalArgumentException("clientSweep must be positive");
+        }
+    }
+
+    /** Settings with the default sweep period and backstop. */
+    public DaemonSettings(Duration idleTimeout, Duration checkInterval, Duration shutdownGrace, Duration callTimeout,
+            int maxLineBytes, int toolsPageSize) {
+        this(idleTimeout, checkInterval, shutdownGrace, callTimeout, maxLineBytes, toolsPageSize,
+                Duration.ofSeconds(30), Duration.ofMinutes(30));
     }
 }

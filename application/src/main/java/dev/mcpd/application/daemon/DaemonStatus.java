@@ -19,6 +19,7 @@ import java.util.List;
  * @param engines each engine with its availability and tool count
  * @param clients connected clients, by id
  * @param stopReason why the daemon is stopping, or {@code null} while it runs
+ * @param recentExits why earlier daemons of this scope exited, newest first (B-L6)
  */
 public record DaemonStatus(
         String version,
@@ -29,7 +30,14 @@ public record DaemonStatus(
         List<TransportStatus> transports,
         List<EngineStatus> engines,
         List<ClientInfo> clients,
-        String stopReason) {
+        String stopReason,
+        List<String> recentExits) {
+
+    /** A status without exit history. */
+    public DaemonStatus(String version, long pid, String scope, Instant startedAt, Duration uptime,
+            List<TransportStatus> transports, List<EngineStatus> engines, List<ClientInfo> clients, String stopReason) {
+        this(version, pid, scope, startedAt, uptime, transports, engines, clients, stopReason, List.of());
+    }
 
     /** One transport: kind, bound endpoint ({@code null} if not bound) and availability. */
     public record TransportStatus(TransportKind kind, String endpoint, Availability availability) {}

@@ -1,10 +1,17 @@
 package dev.mcpd.application.daemon;
 
+import dev.mcpd.domain.model.ClientInfo;
+import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.policy.ExpirationPolicy;
 import dev.mcpd.domain.policy.ExpirationResult;
+import dev.mcpd.domain.port.ClientRegistry;
+import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.port.StateDirectory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /** The daemon's expiration policies (B-L4..L6). Pure: each reads state and returns a decision. */
 public final class ExpirationPolicies {
@@ -25,6 +32,51 @@ public final class ExpirationPolicies {
                 return ExpirationResult.DO_NOT_EXPIRE;
             }
             return ExpirationResult.graceful("idle: no clients and no calls for " + timeout.toSeconds() + " s");
+        };
+    }
+
+    /**
+     * The inactivity backstop (B-L5): expires gracefully when clients are attached but none has sent or received a
+     * line for {@code maxIdle} and none can be shown to be alive (its proxy or host process running). A live but
+     * quiet client is never cut off; a client whose pids are unknown cannot be shown alive. Zero disables it.
+     */
+    public static ExpirationPolicy inactivityBackstop(ClientRegistry registry, LivenessProbe probe, Clock clock,
+            Duration maxIdle) {
+        return () -> {
+            if (maxIdle.isZero()) {
+                return ExpirationResult.DO_NOT_EXPIRE;
+            }
+            List<ClientInfo> clients = registry.snapshot();
+            if (clients.isEmpty()) {
+                return ExpirationResult.DO_NOT_EXPIRE; // the idle timer's case (B-L4)
+            }
+            Instant last = clients.stream().map(ClientInfo::lastActivity).max(Instant::compareTo).orElseThrow();
+            if (Duration.between(last, clock.instant()).compareTo(maxIdle) < 0) {
+                return ExpirationResult.DO_NOT_EXPIRE;
+            }
+            for (ClientInfo client : clients) {
+                if (provablyAlive(client.proxyPid(), probe) || provablyAlive(client.hostPid(), probe)) {
+                    return ExpirationResult.DO_NOT_EXPIRE;
+                }
+            }
+            return ExpirationResult.graceful("inactivity backstop: no traffic for " + maxIdle.toSeconds() + " s and none of "
+                    + clients.size() + " client(s) provably alive");
+        };
+    }
+
+    private static boolean provablyAlive(Pid pid, LivenessProbe probe) {
+        return pid != null && probe.check(pid) == LivenessProbe.Liveness.ALIVE;
+    }
+
+    /**
+     * Expires at once when the daemon's own endpoint is gone: its socket file or lock file was removed from under
+     * it, so no proxy can find it any more and a new daemon may already own the scope (B-L6, B-S5).
+     */
+    public static ExpirationPolicy endpointLost(StateDirectory state) {
+        return () -> {
+            Optional<String> problem = state.integrityProblem();
+            return problem.isPresent() ? ExpirationResult.immediate("endpoint lost: " + problem.get())
+                    : ExpirationResult.DO_NOT_EXPIRE;
         };
     }
 }

@@ -95,7 +95,7 @@ class AdminEngineTest extends EngineContract {
 
         Map<String, Object> structured = result.structuredContent();
         assertThat(structured.keySet()).containsExactly("version", "pid", "scope", "startedAt", "uptimeSeconds",
-                "transports", "engines", "clients");
+                "transports", "engines", "clients", "recentExits");
         assertThat(structured).containsEntry("version", "0.1.0").containsEntry("pid", 777L)
                 .containsEntry("scope", "user:1000").containsEntry("uptimeSeconds", 61L);
         @SuppressWarnings("unchecked")

@@ -14,8 +14,15 @@ import java.util.List;
  * @param endpoints where it listens, the preferred one first
  * @param startedAt when the daemon finished starting
  * @param token the TCP token (B-T3), or {@code null} when no TCP transport listens
+ * @param history why earlier daemons of this scope exited, newest first (B-L6)
  */
-public record DaemonRecord(Pid pid, String version, String scope, List<Endpoint> endpoints, Instant startedAt, String token) {
+public record DaemonRecord(Pid pid, String version, String scope, List<Endpoint> endpoints, Instant startedAt, String token,
+        List<String> history) {
+
+    /** A record without exit history. */
+    public DaemonRecord(Pid pid, String version, String scope, List<Endpoint> endpoints, Instant startedAt, String token) {
+        this(pid, version, scope, endpoints, startedAt, token, List.of());
+    }
 
     public DaemonRecord {
         requireNonNull(pid, "pid is null");
@@ -23,5 +30,6 @@ public record DaemonRecord(Pid pid, String version, String scope, List<Endpoint>
         requireNonNull(scope, "scope is null");
         requireNonNull(startedAt, "startedAt is null");
         endpoints = List.copyOf(endpoints);
+        history = history == null ? List.of() : List.copyOf(history);
     }
 }

@@ -61,4 +61,20 @@ public interface StateDirectory {
 
     /** Removes {@code daemon.json} and the socket file. Only the lock holder may call this. Never throws. */
     void removeRecordAndSocket();
+
+    /**
+     * For the lock holder: why its files are no longer what it made (the socket or the lock file was removed),
+     * or empty when they are intact. Never throws.
+     */
+    Optional<String> integrityProblem();
+
+    /**
+     * Appends why a daemon of this scope exited to the scope's exit history ({@code daemon-exits.log}). Never throws.
+     *
+     * @param line one line: when, which pid, why
+     */
+    void recordExit(String line);
+
+    /** The most recent exit lines, newest first, at most {@code limit}. Never throws. */
+    java.util.List<String> recentExits(int limit);
 }

@@ -59,6 +59,8 @@ public final class UnixSocketTransport implements Transport {
     private volatile AFUNIXServerSocket server;
     private volatile boolean stopping;
     private long ownUid = PeerCredentials.UNKNOWN;
+    /** The inode of the socket file this transport created: only that file is removed on stop (B-S5). */
+    private Object socketFileKey;
 
     /** @param socketPath where to bind; its directory must exist and be private */
     public UnixSocketTransport(Path socketPath) {
@@ -91,6 +93,7 @@ public final class UnixSocketTransport implements Transport {
         socket.setReuseAddress(true);
         socket.bind(AFUNIXSocketAddress.of(socketPath.toFile()), 128);
         Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        socketFileKey = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         ownUid = ((Number) Files.getAttribute(socketPath, "unix:uid")).longValue();
         server = socket;
         Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
@@ -170,7 +173,13 @@ public final class UnixSocketTransport implements Transport {
         if (socket != null) {
             closeQuietly(socket);
             try {
-                Files.deleteIfExists(socketPath);
+                Object current = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+                if (current != null && current.equals(socketFileKey)) {
+                    Files.deleteIfExists(socketPath);
+                } else {
+                    log.warn("{} is no longer the socket this daemon created; leaving it (B-S5)", socketPath);
+                }
             } catch (IOException e) {
                 log.debug("could not remove {}: {}", socketPath, e.toString());
             }

@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FileStateDirectory implements StateDirectory {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** How many exit lines {@code daemon-exits.log} keeps. */
+    private static final int EXITS_KEPT = 20;
     /** Lock files this JVM holds. */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -135,6 +137,7 @@ public final class FileStateDirectory implements StateDirectory {
             String startedAt = null;
             String token = null;
             List<Endpoint> endpoints = new ArrayList<>();
+            List<String> history = new ArrayList<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -150,11 +153,16 @@ public final class FileStateDirectory implements StateDirectory {
                             endpoints.add(Endpoint.parse(parser.getText()));
                         }
                     }
+                    case "history" -> {
+                        while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                            history.add(parser.getText());
+                        }
+                    }
                     default -> parser.skipChildren();
                 }
             }
             return Optional.of(new DaemonRecord(new Pid(pid, processStart == null ? null : Instant.parse(processStart)),
-                    version, scope, endpoints, Instant.parse(startedAt), token));
+                    version, scope, endpoints, Instant.parse(startedAt), token, history));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // missing, torn or foreign: treated as no record (B-S3)
         }
@@ -181,11 +189,54 @@ public final class FileStateDirectory implements StateDirectory {
                 if (record.token() != null) {
                     json.writeStringField("token", record.token());
                 }
+                json.writeArrayFieldStart("history");
+                for (String line : record.history()) {
+                    json.writeString(line);
+                }
+                json.writeEndArray();
                 json.writeEndObject();
             }
             Files.move(temp, recordPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public Optional<String> integrityProblem() {
+        if (!Files.exists(socketPath())) {
+            return Optional.of(socketPath() + " was removed");
+        }
+        if (!Files.exists(root.resolve("daemon.lock"))) {
+            return Optional.of(root.resolve("daemon.lock") + " was removed");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void recordExit(String line) {
+        Path log = root.resolve("daemon-exits.log");
+        try {
+            List<String> lines = new ArrayList<>(Files.exists(log) ? Files.readAllLines(log) : List.of());
+            lines.add(line.replace('\n', ' '));
+            List<String> kept = lines.subList(Math.max(0, lines.size() - EXITS_KEPT), lines.size());
+            Path temp = Files.createTempFile(root, "daemon-exits.", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(temp, kept);
+            Files.move(temp, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            // the history is a convenience; the daemon log has the same line
+        }
+    }
+
+    @Override
+    public List<String> recentExits(int limit) {
+        try {
+            List<String> lines = new ArrayList<>(Files.readAllLines(root.resolve("daemon-exits.log")));
+            java.util.Collections.reverse(lines);
+            return List.copyOf(lines.subList(0, Math.min(limit, lines.size())));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
         }
     }
 
