@@ -1,6 +1,6 @@
 package dev.mcpd.application.containers;
 
-import java.util.LinkedHashMap;
+import dev.mcpd.application.mcp.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -13,16 +13,7 @@ final class Shapes {
 
     /** An insertion-ordered object from alternating keys and values; {@code null} values are omitted. */
     static Map<String, Object> object(Object... keysAndValues) {
-        if (keysAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("keys and values must alternate");
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            if (keysAndValues[i + 1] != null) {
-                map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-            }
-        }
-        return map;
+        return Json.object(keysAndValues);
     }
 
     /** A root object schema that accepts only {@code properties}. */

@@ -220,18 +220,13 @@ final class ContainersCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "stop", description = "Stop a container; returns as soon as the runtime has answered.")
-    static final class Stop extends OneContainer {
+    /** A command on one container that honours a stop timeout (B-B2). */
+    abstract static class TimedContainerCommand extends OneContainer {
         @Option(names = {"-t", "--time"}, description = "Seconds to wait after SIGTERM before SIGKILL.")
         Integer seconds;
 
-        Stop(CliBackend backend) {
+        TimedContainerCommand(CliBackend backend) {
             super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "stop_container";
         }
 
         @Override
@@ -244,11 +239,20 @@ final class ContainersCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "restart", description = "Restart a container.")
-    static final class Restart extends OneContainer {
-        @Option(names = {"-t", "--time"}, description = "Seconds to wait after SIGTERM before SIGKILL.")
-        Integer seconds;
+    @Command(name = "stop", description = "Stop a container; returns as soon as the runtime has answered.")
+    static final class Stop extends TimedContainerCommand {
+        Stop(CliBackend backend) {
+            super(backend);
+        }
 
+        @Override
+        String tool() {
+            return "stop_container";
+        }
+    }
+
+    @Command(name = "restart", description = "Restart a container.")
+    static final class Restart extends TimedContainerCommand {
         Restart(CliBackend backend) {
             super(backend);
         }
@@ -256,15 +260,6 @@ final class ContainersCommand implements Callable<Integer> {
         @Override
         String tool() {
             return "restart_container";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
-            if (seconds != null) {
-                args.put("timeout_seconds", seconds);
-            }
-            return args;
         }
     }
 
