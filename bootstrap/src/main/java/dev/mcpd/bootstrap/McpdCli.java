@@ -18,6 +18,7 @@ import dev.mcpd.application.client.DaemonToolClient;
 import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.proxy.DaemonFinder;
+import dev.mcpd.application.proxy.HostWatchdog;
 import dev.mcpd.application.proxy.StdioProxy;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.port.DaemonLauncher;
@@ -44,6 +45,9 @@ final class McpdCli implements CliBackend {
     /** JVM flags of a spawned daemon: small heap, serial GC, native access for junixsocket. */
     static final List<String> DAEMON_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-Xss512k",
             "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dmcpd.role=daemon");
+
+    /** The first wait before a proxy that lost its daemon looks for one again (B-G5); it doubles up to 10 s. */
+    static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
 
     private final McpdConfig config;
 
@@ -90,7 +94,10 @@ final class McpdCli implements CliBackend {
         StdioProxy proxy = new StdioProxy(
                 () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : finder.find(),
                 new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, clientHello(),
-                forwardedEnvironment(), config.maxLineBytes(), stdio.err());
+                forwardedEnvironment(), config.maxLineBytes(), stdio.err(),
+                new HostWatchdog(new ProcessHandleLivenessProbe(), config.hostPid(), HostWatchdog::currentParent,
+                        config.ppidPoll(), config.startupTimeout()), System::exit,
+                inProcess ? Duration.ZERO : RECONNECT_DELAY);
         return proxy.run(stdio.in(), stdio.out());
     }
 

@@ -28,6 +28,9 @@ import java.util.function.Function;
  * @param engines the optional engines to enable, e.g. {@code containers}
  * @param clientSweep how often the daemon's liveness sweep runs (B-L3)
  * @param maxIdle the inactivity backstop; zero = off (B-L5)
+ * @param ppidPoll how often a proxy checks that its host lives (B-G1), {@code MCPD_PPID_POLL}, default 5s
+ * @param startupTimeout how long a proxy waits for its host's first byte; zero = forever (B-G2),
+ *        {@code MCPD_STARTUP_TIMEOUT}, default 15m
  */
 public record McpdConfig(
         Path stateDir,
@@ -41,7 +44,9 @@ public record McpdConfig(
         Long hostPid,
         Set<String> engines,
         Duration clientSweep,
-        Duration maxIdle) {
+        Duration maxIdle,
+        Duration ppidPoll,
+        Duration startupTimeout) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
     public static final List<String> KEYS = List.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
@@ -86,6 +91,11 @@ public record McpdConfig(
             problems.add("MCPD_DAEMON_CLIENT_SWEEP must be longer than 0 (e.g. 30s)");
         }
         Duration maxIdle = duration(env, "MCPD_DAEMON_MAX_IDLE", "30m", problems);
+        Duration ppidPoll = duration(env, "MCPD_PPID_POLL", "5s", problems);
+        if (ppidPoll != null && ppidPoll.isZero()) {
+            problems.add("MCPD_PPID_POLL must be longer than 0 (e.g. 5s)");
+        }
+        Duration startupTimeout = duration(env, "MCPD_STARTUP_TIMEOUT", "15m", problems);
         Integer maxLine = number(env, "MCPD_DAEMON_MAX_LINE", "16777216", Integer::parseInt, problems);
         if (maxLine != null && maxLine < 4096) {
             problems.add("MCPD_DAEMON_MAX_LINE=" + maxLine + " must be at least 4096 bytes");
@@ -109,7 +119,7 @@ public record McpdConfig(
             throw new ConfigurationException(problems);
         }
         return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
-                sweep, maxIdle);
+                sweep, maxIdle, ppidPoll, startupTimeout);
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

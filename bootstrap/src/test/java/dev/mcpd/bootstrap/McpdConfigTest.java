@@ -57,6 +57,22 @@ class McpdConfigTest {
     }
 
     @Test
+    void hostWatchdogSettings() { // B-G1, B-G2
+        McpdConfig defaults = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x"));
+        assertThat(defaults.ppidPoll()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.startupTimeout()).isEqualTo(Duration.ofMinutes(15));
+        McpdConfig set = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x", "MCPD_PPID_POLL", "500ms",
+                "MCPD_STARTUP_TIMEOUT", "0"));
+        assertThat(set.ppidPoll()).isEqualTo(Duration.ofMillis(500));
+        assertThat(set.startupTimeout()).isZero();
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_PPID_POLL", "0", "MCPD_STARTUP_TIMEOUT", "later")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.getMessage()).contains("MCPD_PPID_POLL").contains("MCPD_STARTUP_TIMEOUT");
+                });
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));

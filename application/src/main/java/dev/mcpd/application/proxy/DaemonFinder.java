@@ -25,8 +25,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants:
  * <ol>
- *   <li>A live record is used as it is; a record whose pid is dead, or no record, leads to one launch. The lock
- *       decides between racing launches (B-S1): a losing daemon exits at once, so a second launch is harmless.
+ *   <li>A live record is used as it is; a record whose pid is dead, or no record, leads to one launch, unless
+ *       a live process holds the scope lock: that daemon is starting (or cleaning a predecessor's stale files),
+ *       so the finder waits for its record and never launches a second (B-S3, B-S4). Where the lock holder cannot
+ *       be seen, the lock still decides between racing launches (B-S1): a losing daemon exits at once.
+ *   <li>Proxies starting together launch one daemon: a proxy launches only while it holds the launch lock, which
+ *       it keeps until it has found the daemon or given up; the others wait for the record (B-S4).
+ *   <li>A record whose pid looks alive (a zombie does) but whose endpoints refuse for {@link #UNANSWERED_GRACE},
+ *       while nobody is seen holding the lock, is treated as stale: a launch is tried, and the lock decides.
  *   <li>The finder never deletes anything: only the lock holder cleans stale files (B-S5).
  *   <li>It gives up after {@code timeout} and the caller serves in-process (B-G4).
  *   <li>A daemon of another version is never used (B-W5): {@link Result.VersionMismatch}.
@@ -35,13 +41,20 @@ import org.slf4j.LoggerFactory;
 public final class DaemonFinder {
 
     private static final Logger log = LoggerFactory.getLogger(DaemonFinder.class);
+    /** How long a record's live-looking daemon may leave its endpoints unanswered before a launch is tried. */
+    private static final Duration UNANSWERED_GRACE = Duration.ofSeconds(1);
 
     /** The outcome of {@link #find()}. */
     public sealed interface Result {
         record Found(DaemonLink link) implements Result {}
 
-        /** A daemon of another build answered; its link is open so that admin commands can still stop it. */
-        record VersionMismatch(DaemonLink link) implements Result {
+        /**
+         * A daemon of another build answered; its link is open so that admin commands can still stop it.
+         *
+         * @param link the open link, after the daemon's hello
+         * @param ours this build's version
+         */
+        record VersionMismatch(DaemonLink link, String ours) implements Result {
             public DaemonHello hello() {
                 return link.hello();
             }
@@ -58,6 +71,7 @@ public final class DaemonFinder {
     private final String version;
     private final Duration timeout;
     private final int maxLineBytes;
+    private StateDirectory.ScopeLock launchLock;
 
     public DaemonFinder(StateDirectory state, LivenessProbe probe, DaemonConnector connector, DaemonLauncher launcher,
             JsonCodec codec, String version, Duration timeout, int maxLineBytes) {
@@ -73,29 +87,62 @@ public final class DaemonFinder {
 
     /** Connects to the scope's daemon, launching it if none runs. Never throws for a missing daemon. */
     public Result find() {
+        try {
+            return findOrLaunch();
+        } finally {
+            if (launchLock != null) {
+                launchLock.close();
+                launchLock = null;
+            }
+        }
+    }
+
+    private Result findOrLaunch() {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean launched = false;
+        long unansweredSince = 0;
         String lastProblem = "no daemon record in " + state.root();
         while (true) {
             Optional<DaemonRecord> record = state.readRecord();
-            if (record.isPresent() && probe.check(record.get().pid()) != LivenessProbe.Liveness.DEAD) {
+            boolean live = record.isPresent() && probe.check(record.get().pid()) != LivenessProbe.Liveness.DEAD;
+            if (live) {
                 for (Endpoint endpoint : record.get().endpoints()) {
                     try {
                         DaemonLink link = connect(endpoint);
                         if (!link.hello().version().equals(version)) {
-                            return new Result.VersionMismatch(link);
+                            return new Result.VersionMismatch(link, version);
                         }
                         return new Result.Found(link);
                     } catch (IOException | RuntimeException e) {
                         lastProblem = "daemon pid " + record.get().pid().value() + " did not answer on " + endpoint + ": " + e;
                     }
                 }
+                if (unansweredSince == 0) {
+                    unansweredSince = System.nanoTime();
+                }
+            }
+            // A record whose pid looks alive but that has not answered for a while, with nobody seen holding the
+            // lock, is a dead daemon's (a zombie not yet reaped looks alive): launching is safe, the lock decides.
+            boolean mayLaunch = !live || (unansweredSince != 0 && System.nanoTime() - unansweredSince > UNANSWERED_GRACE.toNanos());
+            if (!mayLaunch) {
+                // wait for the daemon of the record to answer
+            } else if (state.lockHolder().isPresent()) {
+                lastProblem = "daemon pid " + state.lockHolder().map(String::valueOf).orElse("?")
+                        + " holds the scope lock but has not written its record";
             } else if (!launched) {
                 try {
-                    launcher.launch();
-                    launched = true;
-                    log.info("launched a daemon for {} ({})", state.root(),
-                            record.isPresent() ? "stale record of pid " + record.get().pid().value() : "no record");
+                    if (launchLock == null) {
+                        launchLock = state.tryLaunchLock().orElse(null);
+                    }
+                    if (launchLock == null) {
+                        // another proxy is launching the daemon right now: wait for it (B-S4)
+                        lastProblem = "another proxy is launching the daemon of " + state.root();
+                    } else {
+                        launcher.launch();
+                        launched = true;
+                        log.info("launched a daemon for {} ({})", state.root(),
+                                record.isPresent() ? "stale record of pid " + record.get().pid().value() : "no record");
+                    }
                 } catch (IOException e) {
                     return new Result.NotReachable("could not launch a daemon: " + e.getMessage());
                 }

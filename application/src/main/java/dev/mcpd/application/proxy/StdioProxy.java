@@ -32,12 +32,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants:
  * <ol>
- *   <li>B-G1 the proxy ends when the host's stdin ends; it then closes its daemon connection at once.
+ *   <li>B-G1 the proxy ends when the host's stdin ends; it then closes its daemon connection at once. It also ends
+ *       when its {@link HostWatchdog} finds the host gone (stdin held open by another process) or silent past the
+ *       startup window (B-G2): connections and engines are closed, then {@code exit} is called with 0.
  *   <li>B-G3 every request forwarded to the daemon is tracked until its response passes back; if the daemon
  *       connection drops, each one still pending is answered: re-served in-process when that is safe
  *       ({@code ping}, {@code initialize}, {@code tools/list}, read-only tools), otherwise an error saying the
  *       daemon went away and that the call may have run.
- *   <li>B-G4 after a drop, or when no daemon can be reached, the rest of the session is served in-process.
+ *   <li>B-G4 after a drop, or when no daemon can be reached, the session is served in-process.
+ *   <li>B-G5 after a drop, a background thread finds (or launches) a daemon again, retrying with exponential
+ *       backoff from {@code reconnectDelay} up to {@link #MAX_RECONNECT_DELAY}; on a daemon of this build it sends
+ *       the client hello, replays the host's cached {@code initialize} under a private id (its answer is not
+ *       passed on) and {@code notifications/initialized}, then moves the session back at a quiet moment: when no
+ *       call is running in-process (checked under the lock that dispatches host lines, so no call can start in
+ *       between). Every request is answered exactly once: by the in-process session before the move, by the
+ *       daemon after it.
+ *   <li>B-W5 a daemon of another build is never used for the session: the proxy says so once on stderr, serves
+ *       in-process, and asks that daemon to stop ({@code daemon_stop}) only when it serves no other session.
  *   <li>B-G7 stdout carries only MCP messages; diagnostics go to the log.
  * </ol>
  */
@@ -46,6 +57,12 @@ public final class StdioProxy {
     private static final Logger log = LoggerFactory.getLogger(StdioProxy.class);
     /** How long a proxy whose host closed stdin still waits for answers to requests already sent. */
     private static final java.time.Duration DRAIN_ON_EOF = java.time.Duration.ofSeconds(5);
+    /** How long the old daemon of another build may take to answer the drain request (B-W5). */
+    private static final java.time.Duration DRAIN_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** The longest wait between two reconnect attempts (B-G5). */
+    static final java.time.Duration MAX_RECONNECT_DELAY = java.time.Duration.ofSeconds(10);
+    /** The id under which the cached {@code initialize} is replayed to a new daemon; its answer is dropped. */
+    private static final String REPLAY_ID = "mcpd-proxy-rejoin";
 
     private final Supplier<DaemonFinder.Result> daemon;
     private final InProcessServer inProcess;
@@ -54,6 +71,12 @@ public final class StdioProxy {
     private final Map<String, String> environment;
     private final int maxLineBytes;
     private final PrintStream diagnostics;
+    private final HostWatchdog watchdog;
+    private final java.util.function.IntConsumer exit;
+    private volatile boolean hostSpoke;
+    private final java.time.Duration reconnectDelay;
+    private volatile Map<String, Object> cachedInitialize;
+    private Thread reconnecting;
     private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition answered = lock.newCondition();
@@ -71,9 +94,13 @@ public final class StdioProxy {
      * @param environment environment for in-process engines
      * @param maxLineBytes the longest line accepted
      * @param diagnostics where the few messages a person must see go (stderr; B-W5); nothing in normal operation
+     * @param watchdog watches the host (B-G1, B-G2); started after connecting
+     * @param exit ends the process with the given code when the watchdog finds the host gone ({@code System::exit})
+     * @param reconnectDelay the first wait before reconnecting after a daemon loss (B-G5); zero = never reconnect
      */
     public StdioProxy(Supplier<DaemonFinder.Result> daemon, InProcessServer inProcess, JsonCodec codec, ClientHello hello,
-            Map<String, String> environment, int maxLineBytes, PrintStream diagnostics) {
+            Map<String, String> environment, int maxLineBytes, PrintStream diagnostics, HostWatchdog watchdog,
+            java.util.function.IntConsumer exit, java.time.Duration reconnectDelay) {
         this.daemon = requireNonNull(daemon, "daemon is null");
         this.inProcess = requireNonNull(inProcess, "inProcess is null");
         this.codec = requireNonNull(codec, "codec is null");
@@ -81,6 +108,9 @@ public final class StdioProxy {
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
         this.maxLineBytes = maxLineBytes;
         this.diagnostics = requireNonNull(diagnostics, "diagnostics is null");
+        this.watchdog = requireNonNull(watchdog, "watchdog is null");
+        this.exit = requireNonNull(exit, "exit is null");
+        this.reconnectDelay = requireNonNull(reconnectDelay, "reconnectDelay is null");
     }
 
     /**
@@ -91,7 +121,17 @@ public final class StdioProxy {
     public int run(InputStream hostIn, OutputStream hostOut) {
         host = new LineWriter(hostOut);
         connect();
-        LineReader reader = new LineReader(hostIn, maxLineBytes);
+        Thread watching = watchdog.start(() -> hostSpoke, this::hostGone);
+        LineReader reader = new LineReader(new java.io.FilterInputStream(hostIn) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    hostSpoke = true;
+                }
+                return n;
+            }
+        }, maxLineBytes);
         try {
             byte[] line;
             while ((line = reader.readLine()) != null) {
@@ -103,6 +143,7 @@ public final class StdioProxy {
         } catch (IOException e) {
             log.info("host stdin failed: {}", e.toString());
         } finally {
+            watching.interrupt();
             lock.lock();
             try {
                 awaitPendingAnswers();
@@ -122,6 +163,25 @@ public final class StdioProxy {
         return 0;
     }
 
+    /** The watchdog's verdict (B-G1, B-G2): nobody is left to answer, so close everything and end the process. */
+    private void hostGone(String why) {
+        lock.lock();
+        try {
+            closing = true;
+            if (link != null) {
+                link.connection().close();
+            }
+            if (local != null) {
+                local.close(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        inProcess.close();
+        log.info("proxy exits: {}", why);
+        exit.accept(0);
+    }
+
     private void connect() {
         switch (daemon.get()) {
             case DaemonFinder.Result.Found(DaemonLink found) -> {
@@ -138,13 +198,54 @@ public final class StdioProxy {
                 }
             }
             case DaemonFinder.Result.VersionMismatch mismatch -> {
-                mismatch.link().connection().close();
                 DaemonHello other = mismatch.hello();
                 diagnostics.println("mcpd: the running daemon (pid " + other.pid() + ") is version " + other.version()
-                        + ", not this proxy's; serving this session in-process (stop the old daemon with: mcpd daemon stop)");
+                        + ", not this proxy's; serving this session in-process (the old daemon is asked to stop once it"
+                        + " serves no other session; or stop it with: mcpd daemon stop)");
                 fallBack("daemon version " + other.version() + " differs (B-W5)");
+                Thread.ofVirtual().name("drain-old-daemon").start(() -> askToDrain(mismatch));
             }
             case DaemonFinder.Result.NotReachable(String reason) -> fallBack(reason);
+        }
+    }
+
+    /**
+     * B-W5: asks a daemon of another build to stop when this proxy is its only client, so that the next proxy of this
+     * build starts a fresh one; a daemon still serving other sessions is left alone. Never uses it for the session.
+     */
+    private void askToDrain(DaemonFinder.Result.VersionMismatch mismatch) {
+        DaemonLink old = mismatch.link();
+        Thread timer = Thread.ofVirtual().name("drain-old-daemon-timer").start(() -> {
+            try {
+                Thread.sleep(DRAIN_REQUEST_TIMEOUT);
+                old.connection().close();
+            } catch (InterruptedException e) {
+                // answered in time
+            }
+        });
+        try (dev.mcpd.application.client.DaemonToolClient client =
+                new dev.mcpd.application.client.DaemonToolClient(old, codec, hello)) {
+            Map<String, Object> status = Json.asObject(client.callTool("daemon_status", Map.of()).get("structuredContent"));
+            List<Object> clients = status == null ? null : Json.asArray(status.get("clients"));
+            if (clients == null) {
+                log.info("the old daemon pid {} gave no client list; leaving it", old.hello().pid());
+                return;
+            }
+            long others = clients.stream().map(Json::asObject)
+                    .filter(c -> c == null || !(c.get("proxyPid") instanceof Number n) || n.longValue() != hello.pid())
+                    .count();
+            if (others == 0) {
+                client.callTool("daemon_stop", Json.object("reason", "replaced by mcpd version " + mismatch.ours()));
+                log.info("asked the old daemon pid {} (version {}) to stop: it served no other session",
+                        old.hello().pid(), old.hello().version());
+            } else {
+                log.info("the old daemon pid {} (version {}) still serves {} other session(s); leaving it",
+                        old.hello().pid(), old.hello().version(), others);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.info("could not ask the old daemon pid {} to drain: {}", old.hello().pid(), e.toString());
+        } finally {
+            timer.interrupt();
         }
     }
 
@@ -155,10 +256,14 @@ public final class StdioProxy {
         } catch (MalformedMessageException e) {
             message = null;
         }
+        Map<String, Object> asObject = Json.asObject(message);
+        if (asObject != null && "initialize".equals(asObject.get("method")) && cachedInitialize == null) {
+            cachedInitialize = asObject;
+        }
         lock.lock();
         try {
             if (link != null) {
-                Map<String, Object> request = Json.asObject(message);
+                Map<String, Object> request = asObject;
                 String key = request == null ? null : requestKey(request);
                 if (key != null) {
                     pending.put(key, request);
@@ -254,6 +359,114 @@ public final class StdioProxy {
         }
         pending.clear();
         answered.signalAll();
+        if (!reconnectDelay.isZero() && reconnecting == null) {
+            reconnecting = Thread.ofVirtual().name("daemon-reconnect").start(this::reconnect);
+        }
+    }
+
+    /** The reconnect thread (B-G5): finds a daemon with backoff, rejoins it, moves the session back. */
+    private void reconnect() {
+        long delayMillis = reconnectDelay.toMillis();
+        try {
+            while (true) {
+                Thread.sleep(delayMillis);
+                if (isClosing()) {
+                    return;
+                }
+                try {
+                    switch (daemon.get()) {
+                        case DaemonFinder.Result.Found(DaemonLink found) -> {
+                            if (rejoin(found)) {
+                                return;
+                            }
+                        }
+                        case DaemonFinder.Result.VersionMismatch mismatch -> {
+                            mismatch.link().connection().close();
+                            log.info("not reconnecting: the daemon is now version {} (B-W5)", mismatch.hello().version());
+                            return;
+                        }
+                        case DaemonFinder.Result.NotReachable(String reason) -> log.debug("reconnect: {}", reason);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.debug("reconnect attempt failed: {}", e.toString());
+                }
+                delayMillis = Math.min(delayMillis * 2, MAX_RECONNECT_DELAY.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.lock();
+            try {
+                if (reconnecting == Thread.currentThread()) {
+                    reconnecting = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Hello, replayed {@code initialize}, then the move at a quiet moment.
+     *
+     * @return true when done (moved, or the proxy is closing); false when this daemon failed and another try is due
+     */
+    private boolean rejoin(DaemonLink found) throws IOException, InterruptedException {
+        try {
+            LineWriter writer = new LineWriter(found.connection().output());
+            writer.writeLine(codec.write(HelloProtocol.clientHello(hello)));
+            Map<String, Object> initialize = cachedInitialize;
+            if (initialize != null) {
+                Map<String, Object> replay = new LinkedHashMap<>(initialize);
+                replay.put("id", REPLAY_ID);
+                writer.writeLine(codec.write(replay));
+                while (true) {
+                    byte[] line = found.reader().readLine();
+                    if (line == null) {
+                        throw new IOException("the daemon closed the connection during the replayed initialize");
+                    }
+                    Map<String, Object> answer = Json.asObject(codec.parse(line, 0, line.length));
+                    if (answer != null && REPLAY_ID.equals(answer.get("id")) && !answer.containsKey("method")) {
+                        break;
+                    }
+                }
+                writer.writeLine(codec.write(Json.object("jsonrpc", "2.0", "method", "notifications/initialized")));
+            }
+            while (true) {
+                lock.lock();
+                try {
+                    if (closing) {
+                        found.connection().close();
+                        return true;
+                    }
+                    if (local == null || local.inFlightCalls() == 0) {
+                        reconnecting = null; // a loss of this new link starts a new reconnect thread
+                        link = found;
+                        toDaemon = writer;
+                        Thread.ofVirtual().name("daemon-to-host").start(() -> pumpFromDaemon(found));
+                        log.info("moved the session back to daemon pid {} ({})", found.hello().pid(),
+                                found.connection().endpoint());
+                        return true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException | MalformedMessageException e) {
+            found.connection().close();
+            log.debug("rejoining daemon pid {} failed: {}", found.hello().pid(), e.toString());
+            return false;
+        }
+    }
+
+    private boolean isClosing() {
+        lock.lock();
+        try {
+            return closing;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -14,7 +14,10 @@ import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.fake.InMemoryLivenessProbe;
 import dev.mcpd.domain.testing.TestTime;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +48,12 @@ class StdioProxyTest {
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final Host host = new Host();
     private CompletableFuture<Integer> exit;
+    private final InMemoryLivenessProbe probe = new InMemoryLivenessProbe();
+    private final long parent = probe.start(Instant.parse("2026-01-01T00:00:00Z"));
+    private final AtomicLong currentParent = new AtomicLong(parent);
+    private final CompletableFuture<Integer> exitedByWatchdog = new CompletableFuture<>();
+    private Duration reconnectDelay = Duration.ZERO;
+    private HostWatchdog watchdog = new HostWatchdog(probe, null, currentParent::get, Duration.ofMinutes(1), Duration.ZERO);
     private LinePeer daemon;
 
     StdioProxyTest() throws IOException {}
@@ -190,9 +199,7 @@ class StdioProxyTest {
     @Test
     @DisplayName("B-W5 a daemon of another version is not used: the proxy says so once on stderr and serves in-process")
     void versionMismatchServesInProcess() throws Exception {
-        PipedConnection old = new PipedConnection(PeerCredentials.unknown());
-        DaemonHello oldHello = new DaemonHello("0.0.9", 1, 31337, "user:1000");
-        start(() -> new DaemonFinder.Result.VersionMismatch(new DaemonLink(old, new LineReader(old.input(), 1 << 20), oldHello)));
+        LinePeer oldDaemon = startWithOldDaemon();
 
         host.send(request(1, "ping", null));
 
@@ -200,14 +207,173 @@ class StdioProxyTest {
         String said = stderr.toString(UTF_8);
         assertThat(said.lines()).hasSize(1);
         assertThat(said).contains("0.0.9").contains("31337").contains("in-process");
-        assertThat(old.isOpen()).as("the proxy hangs up on a daemon of another build").isFalse();
+        assertThat(parse(oldDaemon.awaitLine(1))).containsEntry("mcpd_client", 1);
+        Map<String, Object> statusCall = parse(oldDaemon.awaitLine(2));
+        assertThat(Json.asObject(statusCall.get("params"))).containsEntry("name", "daemon_status");
+        assertThat(oldDaemon.lines()).as("no session message reaches the old daemon")
+                .noneMatch(l -> l.contains("\"ping\""));
+        oldDaemon.close();
+    }
+
+    @Test
+    @DisplayName("B-W5 the old daemon is asked to stop when this proxy is its only client")
+    void oldDaemonWithNoOtherClientIsAskedToStop() throws Exception {
+        LinePeer oldDaemon = startWithOldDaemon();
+        Map<String, Object> statusCall = parse(oldDaemon.awaitLine(2));
+        oldDaemon.send(Json.object("jsonrpc", "2.0", "id", statusCall.get("id"), "result", Json.object("structuredContent",
+                Json.object("clients", List.of(Json.object("proxyPid", (int) PROXY_PID))))));
+
+        Map<String, Object> stopCall = parse(oldDaemon.awaitLine(3));
+        Map<String, Object> params = Json.asObject(stopCall.get("params"));
+        assertThat(params).containsEntry("name", "daemon_stop");
+        assertThat(Json.asString(Json.asObject(params.get("arguments")).get("reason"))).contains("replaced by mcpd version 1.2.3");
+        oldDaemon.send(Json.object("jsonrpc", "2.0", "id", stopCall.get("id"), "result", Json.object()));
+        assertThat(oldDaemon.awaitEnded(ANSWER)).as("the proxy hangs up on the old daemon").isTrue();
+    }
+
+    @Test
+    @DisplayName("B-W5 an old daemon that still serves other sessions is left running")
+    void oldDaemonWithOtherClientsIsLeftAlone() throws Exception {
+        LinePeer oldDaemon = startWithOldDaemon();
+        Map<String, Object> statusCall = parse(oldDaemon.awaitLine(2));
+        oldDaemon.send(Json.object("jsonrpc", "2.0", "id", statusCall.get("id"), "result", Json.object("structuredContent",
+                Json.object("clients", List.of(Json.object("proxyPid", (int) PROXY_PID), Json.object("proxyPid", 777))))));
+
+        assertThat(oldDaemon.awaitEnded(ANSWER)).as("the proxy hangs up on the old daemon").isTrue();
+        assertThat(oldDaemon.lines()).hasSize(2).noneMatch(l -> l.contains("daemon_stop"));
+    }
+
+    @Test
+    @DisplayName("B-G1 the host named by MCPD_HOST_PID dies while stdin stays open: the proxy closes up and exits 0")
+    void namedHostDeathEndsTheProxy() throws Exception {
+        long hostPid = probe.start(Instant.parse("2026-01-01T00:00:01Z"));
+        watchdog = new HostWatchdog(probe, hostPid, currentParent::get, Duration.ofMillis(20), Duration.ZERO);
+        startWithDaemon("1.2.3");
+        daemon.awaitLine(1);
+        host.send(request(1, "ping", null));
+        daemon.awaitLine(2);
+        Thread.sleep(100);
+        assertThat(exitedByWatchdog).as("a live host keeps the proxy").isNotDone();
+
+        probe.kill(hostPid);
+
+        assertThat(exitedByWatchdog.get(ANSWER.toMillis(), TimeUnit.MILLISECONDS)).isZero();
+        assertThat(daemon.awaitEnded(ANSWER)).as("the daemon connection is closed").isTrue();
+        assertThat(stderr.size()).isZero();
+    }
+
+    @Test
+    @DisplayName("B-G1 the proxy's parent pid changes (the host died, the proxy was reparented): the proxy exits 0")
+    void parentChangeEndsTheProxy() throws Exception {
+        watchdog = new HostWatchdog(probe, null, currentParent::get, Duration.ofMillis(20), Duration.ZERO);
+        start(() -> new DaemonFinder.Result.NotReachable("no daemon record"));
+        host.send(request(1, "ping", null));
+        host.awaitResponse(1);
+
+        currentParent.set(1);
+
+        assertThat(exitedByWatchdog.get(ANSWER.toMillis(), TimeUnit.MILLISECONDS)).isZero();
+        assertThat(inProcess.closed).isTrue();
+    }
+
+    @Test
+    @DisplayName("B-G2 no byte from the host within the startup window: the proxy exits 0")
+    void silentHostEndsTheProxyAfterTheStartupWindow() throws Exception {
+        watchdog = new HostWatchdog(probe, null, currentParent::get, Duration.ofMinutes(1), TestTime.millis(200));
+        long begun = System.nanoTime();
+        start(() -> new DaemonFinder.Result.NotReachable("no daemon record"));
+
+        assertThat(exitedByWatchdog.get(ANSWER.toMillis(), TimeUnit.MILLISECONDS)).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isGreaterThanOrEqualTo(TestTime.millis(200));
+    }
+
+    @Test
+    @DisplayName("B-G2 a host that spoke within the startup window keeps its proxy past it")
+    void hostThatSpokeKeepsItsProxy() throws Exception {
+        watchdog = new HostWatchdog(probe, null, currentParent::get, Duration.ofMillis(20), TestTime.millis(200));
+        start(() -> new DaemonFinder.Result.NotReachable("no daemon record"));
+        host.send(request(1, "ping", null));
+        host.awaitResponse(1);
+
+        Thread.sleep(TestTime.millis(400).toMillis());
+
+        assertThat(exitedByWatchdog).isNotDone();
+    }
+
+    @Test
+    @DisplayName("B-G5 after a daemon loss the proxy rejoins a new daemon, replays initialize, and moves back when quiet")
+    void rejoinsANewDaemonAndMovesTheSessionBack() throws Exception {
+        reconnectDelay = Duration.ofMillis(20);
+        PipedConnection first = new PipedConnection(PeerCredentials.unknown());
+        PipedConnection second = new PipedConnection(PeerCredentials.unknown());
+        LinePeer firstDaemon = first.farSide();
+        LinePeer secondDaemon = second.farSide();
+        firstDaemon.send(HelloProtocol.daemonHello(new DaemonHello("1.2.3", DaemonHello.PROTOCOL, 31337, "user:1000")));
+        secondDaemon.send(HelloProtocol.daemonHello(new DaemonHello("1.2.3", DaemonHello.PROTOCOL, 31338, "user:1000")));
+        java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
+        start(() -> switch (finds.incrementAndGet()) {
+            case 1 -> found(first);
+            case 2 -> new DaemonFinder.Result.NotReachable("the new daemon is still starting");
+            default -> found(second);
+        });
+        firstDaemon.awaitLine(1);
+        host.send(request(1, "initialize", Json.object("protocolVersion", "2025-06-18")));
+        firstDaemon.awaitLine(2);
+        firstDaemon.send(Json.object("jsonrpc", "2.0", "id", 1, "result", Json.object("protocolVersion", "2025-06-18")));
+        host.awaitResponse(1);
+        host.send(call(2, "sleep", Json.object("millis", 400)));
+        firstDaemon.awaitLine(3);
+        firstDaemon.close();
+
+        // the read-only call in flight is re-served in-process; the move waits until it has finished
+        assertThat(text(host.awaitResponse(2))).isEqualTo("slept 400 ms");
+        assertThat(parse(secondDaemon.awaitLine(1))).containsEntry("mcpd_client", 1);
+        Map<String, Object> replayed = parse(secondDaemon.awaitLine(2));
+        assertThat(replayed).containsEntry("method", "initialize").containsEntry("id", "mcpd-proxy-rejoin");
+        secondDaemon.send(Json.object("jsonrpc", "2.0", "id", "mcpd-proxy-rejoin", "result", Json.object()));
+        assertThat(parse(secondDaemon.awaitLine(3))).containsEntry("method", "notifications/initialized");
+
+        await().atMost(ANSWER).until(() -> {
+            host.send(request("probe-" + System.nanoTime(), "ping", null));
+            return secondDaemon.lines().size() > 3;
+        });
+        Map<String, Object> forwarded = parse(secondDaemon.lines().get(3));
+        assertThat(forwarded).containsEntry("method", "ping");
+        secondDaemon.send(Json.object("jsonrpc", "2.0", "id", forwarded.get("id"), "result", Json.object("from", "second")));
+        assertThat(result(host.awaitResponse(forwarded.get("id")))).containsEntry("from", "second");
+        assertThat(host.responsesTo("mcpd-proxy-rejoin")).as("the replayed initialize is not answered to the host").isEmpty();
+        assertThat(host.responsesTo(1)).hasSize(1);
+        assertThat(host.responsesTo(2)).hasSize(1);
+        assertThat(stderr.size()).isZero();
+        secondDaemon.close();
     }
 
     // ---- helpers ----
 
+    /** Starts the proxy against a daemon of version 0.0.9 (this build: 1.2.3); returns the old daemon's side. */
+    private LinePeer startWithOldDaemon() throws IOException {
+        PipedConnection old = new PipedConnection(PeerCredentials.unknown());
+        LinePeer oldDaemon = old.farSide();
+        DaemonHello oldHello = new DaemonHello("0.0.9", 1, 31337, "user:1000");
+        start(() -> new DaemonFinder.Result.VersionMismatch(new DaemonLink(old, new LineReader(old.input(), 1 << 20), oldHello),
+                "1.2.3"));
+        return oldDaemon;
+    }
+
+    private DaemonFinder.Result found(PipedConnection link) {
+        try {
+            LineReader reader = new LineReader(link.input(), 1 << 20);
+            byte[] line = reader.readLine();
+            DaemonHello hello = HelloProtocol.readDaemonHello(codec.parse(line, 0, line.length));
+            return new DaemonFinder.Result.Found(new DaemonLink(link, reader, hello));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void start(Supplier<DaemonFinder.Result> finder) {
         StdioProxy proxy = new StdioProxy(finder, inProcess, codec, HELLO, Map.of(), 1 << 20,
-                new PrintStream(stderr, true, UTF_8));
+                new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, reconnectDelay);
         exit = new CompletableFuture<>();
         Thread.ofVirtual().name("proxy").start(() -> {
             try {

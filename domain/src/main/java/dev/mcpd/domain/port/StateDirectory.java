@@ -49,6 +49,30 @@ public interface StateDirectory {
      */
     Optional<ScopeLock> tryLock() throws IOException;
 
+    /**
+     * Who holds the scope lock, found without taking it (taking it, even briefly, could make a starting daemon
+     * lose it and exit). A proxy that sees the lock held but no record waits for that daemon instead of launching
+     * a second one (B-S3).
+     *
+     * @return the pid of the process holding {@code daemon.lock}; empty when nobody holds it, or when this platform
+     *         cannot tell without taking the lock (callers then fall back on the lock deciding between launches)
+     */
+    default Optional<Long> lockHolder() {
+        return Optional.empty();
+    }
+
+    /**
+     * Takes, without waiting, the proxies' launch lock: a lock distinct from the scope lock, which proxies hold
+     * while one of them launches a daemon and waits for it, so that proxies starting together launch one daemon
+     * rather than one each (B-S4). It never keeps a daemon from taking the scope lock.
+     *
+     * @return the lock, or empty when another proxy holds it
+     * @throws IOException if the lock file cannot be opened
+     */
+    default Optional<ScopeLock> tryLaunchLock() throws IOException {
+        return Optional.of(() -> {});
+    }
+
     /** Reads {@code daemon.json}; empty when it is missing or unreadable (a torn or foreign file is treated as missing). */
     Optional<DaemonRecord> readRecord();
 

@@ -85,7 +85,17 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public Optional<ScopeLock> tryLock() throws IOException {
-        Path lockPath = root.resolve("daemon.lock");
+        return tryLock(root.resolve("daemon.lock"));
+    }
+
+    /** An OS file lock on {@code launch.lock}, a file no daemon touches. */
+    @Override
+    public Optional<ScopeLock> tryLaunchLock() throws IOException {
+        prepare();
+        return tryLock(root.resolve("launch.lock"));
+    }
+
+    private Optional<ScopeLock> tryLock(Path lockPath) throws IOException {
         // A JVM holds an OS file lock once: a second channel on the same file in this JVM cannot take it, and
         // closing that second channel would release the first one's lock (POSIX locks are per process). So a
         // lock this JVM already holds is answered here, without opening the file again (B-S1).
@@ -122,6 +132,31 @@ public final class FileStateDirectory implements StateDirectory {
                 HELD.remove(lockPath);
             }
         });
+    }
+
+    /**
+     * Linux: the POSIX lock on {@code daemon.lock}'s inode in {@code /proc/locks} (fields: ordinal, class, mode,
+     * access, pid, {@code major:minor:inode}, range). Blocked waiters ({@code ->}) are skipped. Elsewhere: empty.
+     */
+    @Override
+    public Optional<Long> lockHolder() {
+        Path lockPath = root.resolve("daemon.lock");
+        Path procLocks = Path.of("/proc/locks");
+        try {
+            if (!Files.exists(procLocks) || !Files.exists(lockPath)) {
+                return Optional.empty();
+            }
+            String inode = ":" + Files.getAttribute(lockPath, "unix:ino");
+            for (String line : Files.readAllLines(procLocks)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 6 && !"->".equals(f[1]) && "POSIX".equals(f[1]) && f[5].endsWith(inode)) {
+                    return Optional.of(Long.parseLong(f[4]));
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Override

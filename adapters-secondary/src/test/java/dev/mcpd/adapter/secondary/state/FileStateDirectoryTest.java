@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -102,6 +104,18 @@ class FileStateDirectoryTest {
         Optional<ScopeLock> again = state.tryLock();
         assertThat(again).as("released by close").isPresent();
         again.get().close();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void tellsWhoHoldsTheLockWithoutTakingIt() throws Exception { // B-S3
+        assertThat(state.lockHolder()).as("no lock file yet").isEmpty();
+        try (ScopeLock lock = state.tryLock().orElseThrow()) {
+            assertThat(state.lockHolder()).contains(ProcessHandle.current().pid());
+            assertThat(state.lockHolder()).as("asking does not take it").contains(ProcessHandle.current().pid());
+        }
+        assertThat(state.lockHolder()).as("released").isEmpty();
+        assertThat(tryInAnotherProcess()).isEqualTo("locked");
     }
 
     /**

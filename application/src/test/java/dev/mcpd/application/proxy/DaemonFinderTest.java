@@ -1,0 +1,136 @@
+package dev.mcpd.application.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpd.application.wire.TestJsonCodec;
+import dev.mcpd.domain.fake.InMemoryLivenessProbe;
+import dev.mcpd.domain.model.DaemonRecord;
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.StateDirectory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** {@link DaemonFinder}'s launch decisions (B-S3, B-S4): what it launches, and when it only waits. */
+class DaemonFinderTest {
+
+    private final InMemoryLivenessProbe probe = new InMemoryLivenessProbe();
+    private final State state = new State();
+    private final AtomicInteger launches = new AtomicInteger();
+
+    @Test
+    @DisplayName("B-S3 no record and a free lock: the finder launches one daemon, once")
+    void launchesOnceWhenNothingRuns() {
+        assertThat(find()).isInstanceOf(DaemonFinder.Result.NotReachable.class);
+        assertThat(launches.get()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("B-S3 B-S4 the lock held but no record yet: the finder waits for that daemon and never launches a second")
+    void waitsWhileALiveDaemonHoldsTheLock() {
+        state.holder = Optional.of(probe.start(Instant.EPOCH));
+
+        DaemonFinder.Result result = find();
+
+        assertThat(launches.get()).isZero();
+        assertThat(((DaemonFinder.Result.NotReachable) result).reason()).contains("holds the scope lock");
+    }
+
+    @Test
+    @DisplayName("B-S4 another proxy holds the launch lock: the finder waits for the daemon it launches")
+    void waitsWhileAnotherProxyLaunches() {
+        state.launchLockFree = false;
+
+        find();
+
+        assertThat(launches.get()).isZero();
+    }
+
+    @Test
+    @DisplayName("B-S4 the launch lock is held while the finder waits for the daemon it launched, and released after")
+    void holdsTheLaunchLockUntilItHasAnAnswer() {
+        find();
+
+        assertThat(launches.get()).isEqualTo(1);
+        assertThat(state.launchLockFree).as("released when find returned").isTrue();
+        assertThat(state.launchLockTaken).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("B-S3 a stale record (its pid is dead) and a free lock: the finder launches a daemon, deleting nothing")
+    void launchesOverAStaleRecord() {
+        long dead = probe.start(Instant.EPOCH);
+        probe.kill(dead);
+        state.record = Optional.of(new DaemonRecord(new Pid(dead, Instant.EPOCH), "1.0", "user:1",
+                List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/nowhere/daemon.sock")), Instant.EPOCH, null));
+
+        find();
+
+        assertThat(launches.get()).isEqualTo(1);
+        assertThat(state.record).as("only the lock holder cleans up (B-S5)").isPresent();
+    }
+
+    @Test
+    @DisplayName("B-S3 a record whose pid looks alive (an unreaped zombie) but never answers, lock free: one launch after a grace")
+    void launchesOverAnUnansweringRecordWhenNobodyHoldsTheLock() {
+        long zombie = probe.start(Instant.EPOCH);
+        state.record = Optional.of(new DaemonRecord(new Pid(zombie, Instant.EPOCH), "1.0", "user:1",
+                List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/nowhere/daemon.sock")), Instant.EPOCH, null));
+
+        find(Duration.ofMillis(300));
+        assertThat(launches.get()).as("within the grace a live-looking daemon is waited for").isZero();
+
+        find(Duration.ofMillis(1500));
+        assertThat(launches.get()).isEqualTo(1);
+    }
+
+    private DaemonFinder.Result find() {
+        return find(Duration.ofMillis(100));
+    }
+
+    private DaemonFinder.Result find(Duration timeout) {
+        return new DaemonFinder(state, probe, endpoint -> {
+            throw new IOException("nothing listens at " + endpoint);
+        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", timeout, 1 << 20).find();
+    }
+
+    /** A state dir whose record and lock holder the test sets. */
+    private static final class State implements StateDirectory {
+        volatile Optional<DaemonRecord> record = Optional.empty();
+        volatile Optional<Long> holder = Optional.empty();
+        volatile boolean launchLockFree = true;
+        volatile int launchLockTaken;
+
+        @Override public Path root() { return Path.of("/state"); }
+        @Override public Path socketPath() { return Path.of("/state/daemon.sock"); }
+        @Override public Path logPath() { return Path.of("/state/daemon.log"); }
+        @Override public void prepare() {}
+        @Override public Optional<ScopeLock> tryLock() { throw new AssertionError("a proxy never takes the lock"); }
+        @Override public Optional<Long> lockHolder() { return holder; }
+
+        @Override
+        public synchronized Optional<ScopeLock> tryLaunchLock() {
+            if (!launchLockFree) {
+                return Optional.empty();
+            }
+            launchLockFree = false;
+            launchLockTaken++;
+            return Optional.of(() -> launchLockFree = true);
+        }
+
+        @Override public Optional<DaemonRecord> readRecord() { return record; }
+        @Override public void writeRecord(DaemonRecord r) { throw new AssertionError("a proxy never writes the record"); }
+        @Override public void removeRecordAndSocket() { throw new AssertionError("a proxy never removes the record"); }
+        @Override public Optional<String> integrityProblem() { return Optional.empty(); }
+        @Override public void recordExit(String line) {}
+        @Override public List<String> recentExits(int limit) { return List.of(); }
+    }
+}
