@@ -2,12 +2,17 @@
 # Runs mcpd's benchmarks and prints their results as Markdown (paste into docs/benchmarks.md with this command):
 #   scripts/bench.sh            end-to-end harness (1000 calls) + JMH
 #   scripts/bench.sh --containers   also list_containers/stop_container against the Podman of scripts/setup-podman.sh
+#   scripts/bench.sh --lifecycle    only the lifecycle harness: reap latency (exit event, sweep), shutdown time (RUNS=20)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 ./mvnw -q -B install -Dmaven.test.skip=true -pl benchmarks -am >&2
 cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+if [[ "${1:-}" == "--lifecycle" ]]; then
+  echo "## Lifecycle ($(nproc) cores, $(date -u +%Y-%m-%d))"
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.mcpd.benchmarks.LifecycleHarness "$root" "${RUNS:-20}"
+fi
 extra=()
 if [[ "${1:-}" == "--containers" ]]; then extra=(--containers "${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.sock}"); fi
 echo "## End to end ($(nproc) cores, $(date -u +%Y-%m-%d))"
