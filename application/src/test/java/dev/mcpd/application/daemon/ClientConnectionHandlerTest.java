@@ -272,7 +272,11 @@ class ClientConnectionHandlerTest {
         client.send(hello(THIS_JVM, null, Map.of()));
         ping(client, 1);
 
-        client.sendRaw("x".repeat(MAX_LINE + 100));
+        try {
+            client.sendRaw("x".repeat(MAX_LINE + 100));
+        } catch (IOException e) {
+            // expected at times: the daemon stops reading at the limit and closes before the rest is written
+        }
 
         assertThat(client.awaitEnded(ANSWER)).isTrue();
         Map<String, Object> error = client.messages().getLast();
