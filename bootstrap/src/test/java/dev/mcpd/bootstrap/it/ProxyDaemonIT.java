@@ -199,6 +199,11 @@ class ProxyDaemonIT {
         assertThat(stop.stdout()).contains("mcpd daemon " + pid + " is stopping");
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertThat(mcpd.run(ANSWER, "daemon", "stop").exitCode()).isEqualTo(3);
+
+        // The next daemon shows why its predecessor exited (B-L6).
+        assertThat(mcpd.run(ANSWER, "daemon", "start").exitCode()).isZero();
+        McpdHarness.Result after = mcpd.run(ANSWER, "daemon", "status");
+        assertThat(after.stdout()).contains("last exits").contains("pid " + pid + " exit 0: daemon_stop tool");
     }
 
     @Test

@@ -141,6 +141,13 @@ final class DaemonCommand implements Callable<Integer> {
                             m.get("connectedSince"), m.get("inFlightCalls"));
                 }
             }
+            List<?> exits = list(s.get("recentExits"));
+            if (!exits.isEmpty()) {
+                out.println("  last exits of this scope's daemons (newest first):");
+                for (Object exit : exits.subList(0, Math.min(5, exits.size()))) {
+                    out.println("    " + exit);
+                }
+            }
             return 0;
         }
 
