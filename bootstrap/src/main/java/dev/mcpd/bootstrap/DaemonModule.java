@@ -9,6 +9,7 @@ import com.google.inject.multibindings.Multibinder;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
 import dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe;
+import dev.mcpd.adapter.secondary.process.SessionLeftoverProcesses;
 import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.daemon.DaemonClientRegistry;
@@ -107,6 +108,7 @@ final class DaemonModule extends AbstractModule {
             Set<EngineFactory> engines, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
         List<EngineFactory> ordered = new ArrayList<>(engines);
         ordered.sort(java.util.Comparator.comparing(EngineFactory::name));
-        return new Daemon(identity, settings, state, transports, ordered, registry, probe, codec, clock);
+        return new Daemon(identity, settings, state, transports, ordered, registry, probe, codec, clock,
+                new SessionLeftoverProcesses(probe));
     }
 }

@@ -13,6 +13,7 @@ import dev.mcpd.domain.port.ClientRegistry;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.port.EngineFactory;
 import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.port.LeftoverProcesses;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.port.StateDirectory;
 import dev.mcpd.domain.port.Transport;
@@ -72,6 +73,7 @@ public final class Daemon {
     private final JsonCodec codec;
     private final Clock clock;
     private final ActivityTracker activity;
+    private final LeftoverProcesses leftovers;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<String> stopReason = new AtomicReference<>();
@@ -82,6 +84,16 @@ public final class Daemon {
 
     public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
             List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
+        this(identity, settings, state, transports, engineFactories, registry, probe, codec, clock, LeftoverProcesses.none());
+    }
+
+    /**
+     * @param leftovers finds and stops what a SIGKILLed predecessor left running (B-E3)
+     */
+    public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
+            List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock,
+            LeftoverProcesses leftovers) {
+        this.leftovers = requireNonNull(leftovers, "leftovers is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.state = requireNonNull(state, "state is null");
@@ -109,6 +121,7 @@ public final class Daemon {
             return EXIT_ALREADY_RUNNING;
         }
         try (StateDirectory.ScopeLock held = lock.get()) {
+            reapPredecessor();
             state.removeRecordAndSocket(); // leftovers of a daemon that died without cleaning up (B-S3)
             startedAt = clock.instant();
             recentExits = state.recentExits(10);
@@ -119,6 +132,30 @@ public final class Daemon {
             return shutdown(handler);
         } finally {
             terminated.countDown();
+        }
+    }
+
+    /**
+     * A record left by a daemon that is gone means it died without shutting down (SIGKILL, a crash): the child
+     * processes of its engines may still run. They are found and stopped before this daemon starts its own (B-E3).
+     */
+    private void reapPredecessor() {
+        Optional<DaemonRecord> stale = state.readRecord();
+        if (stale.isEmpty() || stale.get().pid().sameProcessAs(identity.pid())
+                || probe.check(stale.get().pid()) != LivenessProbe.Liveness.DEAD) {
+            return;
+        }
+        try {
+            List<dev.mcpd.domain.model.Pid> found = leftovers.find(stale.get().pid());
+            if (!found.isEmpty()) {
+                int left = leftovers.stop(found, Duration.ofMillis(500));
+                log.warn("daemon pid {} died without shutting down and left {} process(es) running: {}; stopped them{} (B-E3)",
+                        stale.get().pid().value(), found.size(), found, left == 0 ? "" : ", " + left + " would not die");
+                state.recordExit(clock.instant() + " pid " + stale.get().pid().value() + " died without shutting down; "
+                        + found.size() + " leftover process(es) stopped by pid " + identity.pid().value());
+            }
+        } catch (RuntimeException e) {
+            log.error("could not look for the leftovers of daemon pid {}", stale.get().pid().value(), e);
         }
     }
 

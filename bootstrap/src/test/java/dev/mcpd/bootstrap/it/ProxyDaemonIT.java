@@ -151,6 +151,42 @@ class ProxyDaemonIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theNextDaemonStopsWhatASigkilledDaemonLeftRunning() throws Exception { // B-E3
+        long child;
+        long deadDaemon;
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            deadDaemon = ((Number) session.daemonStatus().get("pid")).longValue();
+            Map<String, Object> held = session.callTool("diag_hold_process", Map.of("seconds", 600), ANSWER);
+            child = ((Number) ((Map<String, Object>) held.get("structuredContent")).get("pid")).longValue();
+            assertThat(ProcessHandle.of(child)).isPresent();
+        }
+        ProcessHandle.of(deadDaemon).ifPresent(ProcessHandle::destroyForcibly); // no shutdown: the child stays
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(deadDaemon).map(p -> !p.isAlive()).orElse(true));
+        assertThat(liveProcess(child)).as("a SIGKILLed daemon cannot stop its children").isTrue();
+
+        try (StdioSession next = mcpd.serve()) {
+            next.initialize();
+            assertThat(((Number) next.daemonStatus().get("pid")).longValue()).isNotEqualTo(deadDaemon);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !liveProcess(child));
+        assertThat(Files.readString(mcpd.stateDir().resolve("daemon-exits.log")))
+                .contains("pid " + deadDaemon + " died without shutting down; 1 leftover process(es) stopped");
+    }
+
+    /** Running and not a zombie (a reparented zombie waits for its new parent, which may be slow to reap). */
+    private static boolean liveProcess(long pid) {
+        try {
+            String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void withNoDaemonTheProxyServesInProcessAndStartsNothing() throws Exception { // B-G4
         mcpd.env("MCPD_NO_DAEMON", "1");
         try (StdioSession session = mcpd.serve()) {
