@@ -202,6 +202,19 @@ public final class McpdHarness implements AutoCloseable {
             return response;
         }
 
+        /** Notifications received so far (progress, ...), oldest first; drained by this call. */
+        public java.util.List<Map<String, Object>> drainNotifications() {
+            java.util.List<Map<String, Object>> drained = new java.util.ArrayList<>();
+            notifications.drainTo(drained);
+            return drained;
+        }
+
+        /** Whether a response to {@code id} arrives within {@code timeout}. */
+        public boolean answeredWithin(long id, Duration timeout) throws InterruptedException {
+            Map<String, Object> response = queue(id).poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return response != null;
+        }
+
         public Map<String, Object> request(String method, Map<String, Object> params, Duration timeout)
                 throws IOException, InterruptedException {
             return await(send(method, params), timeout);

@@ -175,6 +175,32 @@ class ProxyDaemonIT {
                 .contains("pid " + deadDaemon + " died without shutting down; 1 leftover process(es) stopped");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void afterMovingBackToANewDaemonProgressAndCancellationStillWork() throws Exception { // B-G5, B-M7
+        try (StdioSession session = mcpd.serve()) {
+            session.initialize();
+            long first = ((Number) session.daemonStatus().get("pid")).longValue();
+            ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+            // The proxy serves in-process, then rejoins a new daemon when nothing is in flight.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Object pid = session.daemonStatus().get("pid");
+                return pid instanceof Number n && n.longValue() != first && n.longValue() != session.pid();
+            });
+            session.drainNotifications();
+            long slow = session.send("tools/call", Map.of("name", "diag_sleep", "arguments", Map.of("millis", 20_000),
+                    "_meta", Map.of("progressToken", "p-1")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> session.drainNotifications().stream()
+                    .anyMatch(n -> "notifications/progress".equals(n.get("method"))
+                            && "p-1".equals(((Map<String, Object>) n.get("params")).get("progressToken"))));
+            session.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + slow + "}}");
+            assertThat(session.request("ping", null, ANSWER)).containsKey("result");
+            assertThat(session.answeredWithin(slow, Duration.ofSeconds(1))).as("no response for a cancelled call").isFalse();
+            List<Map<String, Object>> clients = (List<Map<String, Object>>) session.daemonStatus().get("clients");
+            assertThat(clients).extracting(c -> ((Number) c.get("inFlightCalls")).intValue()).containsOnly(1); // the status call itself
+        }
+    }
+
     /** Running and not a zombie (a reparented zombie waits for its new parent, which may be slow to reap). */
     private static boolean liveProcess(long pid) {
         try {
