@@ -3,6 +3,7 @@
 #   scripts/bench.sh            end-to-end harness (1000 calls) + JMH
 #   scripts/bench.sh --containers   also list_containers/stop_container against the Podman of scripts/setup-podman.sh
 #   scripts/bench.sh --lifecycle    only the lifecycle harness: reap latency (exit event, sweep), shutdown time (RUNS=20)
+#   scripts/bench.sh --resilience   only the daemon-loss load test: 8 proxies under load, daemon SIGKILLed (RUNS=3)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,6 +13,10 @@ cp="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 if [[ "${1:-}" == "--lifecycle" ]]; then
   echo "## Lifecycle ($(nproc) cores, $(date -u +%Y-%m-%d))"
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.mcpd.benchmarks.LifecycleHarness "$root" "${RUNS:-20}"
+fi
+if [[ "${1:-}" == "--resilience" ]]; then
+  echo "## Resilience ($(nproc) cores, $(date -u +%Y-%m-%d))"
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.mcpd.benchmarks.ResilienceHarness "$root" "${RUNS:-3}"
 fi
 extra=()
 if [[ "${1:-}" == "--containers" ]]; then extra=(--containers "${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.sock}"); fi
