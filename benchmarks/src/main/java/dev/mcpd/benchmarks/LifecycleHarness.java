@@ -1,5 +1,8 @@
 package dev.mcpd.benchmarks;
 
+import static dev.mcpd.benchmarks.Report.histogram;
+import static dev.mcpd.benchmarks.Report.ms;
+
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
@@ -92,7 +95,7 @@ public final class LifecycleHarness {
             for (int i = 0; i < runs; i++) {
                 h.recordValue(reapOnce());
             }
-            report("reap after the host's death, exit-event path (real daemon, sweep 1 h)", h);
+            Report.row("reap after the host's death, exit-event path (real daemon, sweep 1 h)", h);
         } finally {
             stop(daemon);
         }
@@ -141,7 +144,7 @@ public final class LifecycleHarness {
             for (int i = 0; i < runs; i++) {
                 h.recordValue(reapOnce());
             }
-            report("reap after the host's death, sweep path only (in-process daemon, exit events off, sweep "
+            Report.row("reap after the host's death, sweep path only (in-process daemon, exit events off, sweep "
                     + SWEEP.toMillis() + " ms)", h);
         } finally {
             daemon.requestStop("benchmark done");
@@ -205,7 +208,7 @@ public final class LifecycleHarness {
                 stop(daemon);
             }
         }
-        report("SIGTERM to daemon exit, " + sessions + " session(s) each holding a child process"
+        Report.row("SIGTERM to daemon exit, " + sessions + " session(s) each holding a child process"
                 + (childrenLeft == 0 ? "; no child left" : "; " + childrenLeft + " CHILDREN LEFT"), h);
     }
 
@@ -252,18 +255,8 @@ public final class LifecycleHarness {
         }
     }
 
-    private static Histogram histogram() {
-        return new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    }
 
-    private static void report(String what, Histogram h) {
-        System.out.printf("| %s | %d | %s | %s | %s | %s |%n", what, h.getTotalCount(), ms(h.getValueAtPercentile(50)),
-                ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
-    }
 
-    private static String ms(long micros) {
-        return micros >= 10_000 ? String.format("%.0f ms", micros / 1000.0) : String.format("%.3f ms", micros / 1000.0);
-    }
 
     /** A raw connection to the daemon's socket, past the daemon's hello. */
     private final class Client implements AutoCloseable {

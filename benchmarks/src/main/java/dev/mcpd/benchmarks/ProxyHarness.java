@@ -1,5 +1,8 @@
 package dev.mcpd.benchmarks;
 
+import static dev.mcpd.benchmarks.Report.histogram;
+import static dev.mcpd.benchmarks.Report.ms;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.secondary.container.ContainerHostResolver;
 import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeConfig;
@@ -87,17 +90,17 @@ public final class ProxyHarness {
                 h.recordValue((System.nanoTime() - begun) / 1000);
             }
         }
-        report((warm ? "warm" : "cold") + " start: proxy launch to first tools/list answer", h);
+        Report.row((warm ? "warm" : "cold") + " start: proxy launch to first tools/list answer", h);
     }
 
     private void roundTrips(int calls) throws Exception {
         try (Session s = new Session()) {
             s.sendRaw(INIT);
             s.awaitId(0);
-            report("ping round trip through proxy and daemon", s.measure("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}", calls));
-            report("tools/call daemon_status round trip", s.measure(
+            Report.row("ping round trip through proxy and daemon", s.measure("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}", calls));
+            Report.row("tools/call daemon_status round trip", s.measure(
                     "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"daemon_status\",\"arguments\":{}}}", calls));
-            report("tools/call diag_echo round trip", s.measure(
+            Report.row("tools/call diag_echo round trip", s.measure(
                     "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"diag_echo\",\"arguments\":{\"text\":\"hi\"}}}", calls));
         }
     }
@@ -119,8 +122,8 @@ public final class ProxyHarness {
             s.awaitId(0);
             Histogram viaMcpd = s.measure("{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":"
                     + "\"list_containers\",\"arguments\":{\"all\":true}}}", calls);
-            report("list_containers: runtime API directly (docker-java → Podman)", directList);
-            report("list_containers: MCP tools/call through proxy and daemon", viaMcpd);
+            Report.row("list_containers: runtime API directly (docker-java → Podman)", directList);
+            Report.row("list_containers: MCP tools/call through proxy and daemon", viaMcpd);
             System.out.printf("%nmcpd overhead on list_containers (median through mcpd − median direct): %.2f ms%n%n",
                     (viaMcpd.getValueAtPercentile(50) - directList.getValueAtPercentile(50)) / 1000.0);
 
@@ -138,7 +141,7 @@ public final class ProxyHarness {
                 }
                 direct.removeContainer(name, true, Instant.now().plusSeconds(30));
             }
-            report("stop_container of a SIGTERM-trapping container (timeout 10 s) through mcpd", stops);
+            Report.row("stop_container of a SIGTERM-trapping container (timeout 10 s) through mcpd", stops);
         }
     }
 
@@ -154,18 +157,8 @@ public final class ProxyHarness {
         });
     }
 
-    private static Histogram histogram() {
-        return new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    }
 
-    private static void report(String what, Histogram h) {
-        System.out.printf("| %s | %d | %s | %s | %s | %s |%n", what, h.getTotalCount(), ms(h.getValueAtPercentile(50)),
-                ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
-    }
 
-    private static String ms(long micros) {
-        return micros >= 10_000 ? String.format("%.0f ms", micros / 1000.0) : String.format("%.3f ms", micros / 1000.0);
-    }
 
     /** One proxy process, driven line by line. */
     private final class Session implements AutoCloseable {

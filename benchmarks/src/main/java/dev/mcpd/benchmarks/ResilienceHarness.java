@@ -1,5 +1,7 @@
 package dev.mcpd.benchmarks;
 
+import static dev.mcpd.benchmarks.Report.ms;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -277,9 +279,6 @@ public final class ResilienceHarness {
         return new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
     }
 
-    private static String ms(long micros) {
-        return micros >= 10_000 ? String.format("%.0f ms", micros / 1000.0) : String.format("%.3f ms", micros / 1000.0);
-    }
 
     /** One proxy process: a loader thread with one request outstanding at a time and a reader of every response. */
     private final class Proxy implements AutoCloseable {
