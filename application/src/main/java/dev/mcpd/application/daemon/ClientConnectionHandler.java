@@ -89,11 +89,11 @@ public final class ClientConnectionHandler implements ConnectionHandler {
                 return; // closed before or during the hello: leaves no trace (B-L1)
             }
             registry.touch(id, clock.instant());
-            Object first = parseOrNull(line);
+            Parsed first = parse(line);
             Map<String, String> env = Map.of();
             boolean firstIsMcp = true;
-            if (first != null) {
-                switch (HelloProtocol.parseClientHello(first, line.length)) {
+            if (first.error() == null) {
+                switch (HelloProtocol.parseClientHello(first.value(), line.length)) {
                     case HelloProtocol.Parsed.Hello(ClientHello hello) -> {
                         identify(id, peer, hello, connection);
                         env = hello.env();
@@ -109,11 +109,11 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             session = newSession(id, writer, env);
             sessions.add(session);
             if (firstIsMcp) {
-                deliver(session, line, first);
+                deliver(session, first);
             }
             while ((line = reader.readLine()) != null) {
                 registry.touch(id, clock.instant());
-                deliver(session, line, parseOrNull(line));
+                deliver(session, parse(line));
             }
         } catch (LineTooLongException e) {
             log.warn("{}: {}; closing the connection (B-C4)", id, e.getMessage());
@@ -157,28 +157,22 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize(), codec);
     }
 
-    private void deliver(McpServerSession session, byte[] line, Object parsed) {
-        if (parsed == null) {
-            session.onMalformed(malformedReason(line));
+    /** A parsed line: its value, or why it is not JSON (then {@code value} is null). */
+    private record Parsed(Object value, String error) {}
+
+    private Parsed parse(byte[] line) {
+        try {
+            return new Parsed(codec.parse(line, 0, line.length), null);
+        } catch (MalformedMessageException e) {
+            return new Parsed(null, e.getMessage());
+        }
+    }
+
+    private static void deliver(McpServerSession session, Parsed parsed) {
+        if (parsed.error() != null) {
+            session.onMalformed(parsed.error());
         } else {
-            session.onMessage(parsed);
-        }
-    }
-
-    private Object parseOrNull(byte[] line) {
-        try {
-            return codec.parse(line, 0, line.length);
-        } catch (MalformedMessageException e) {
-            return null;
-        }
-    }
-
-    private String malformedReason(byte[] line) {
-        try {
-            codec.parse(line, 0, line.length);
-            return "unknown";
-        } catch (MalformedMessageException e) {
-            return e.getMessage();
+            session.onMessage(parsed.value());
         }
     }
 

@@ -279,7 +279,6 @@ public final class Daemon {
     private void drainCalls() {
         long until = System.nanoTime() + DRAIN.toNanos();
         while (registry.inFlightCalls() > 0 && System.nanoTime() < until) {
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

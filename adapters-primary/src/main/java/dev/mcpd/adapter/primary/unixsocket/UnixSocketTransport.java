@@ -13,7 +13,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -219,8 +218,6 @@ public final class UnixSocketTransport implements Transport {
                 socket.setSoLinger(false, 0);
                 this.in = new PlatformThreadInputStream(socket.getInputStream());
                 this.out = new BufferedOutputStream(new PlatformThreadOutputStream(socket.getOutputStream()), 64 * 1024);
-            } catch (SocketException e) {
-                throw new java.io.UncheckedIOException(e);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
