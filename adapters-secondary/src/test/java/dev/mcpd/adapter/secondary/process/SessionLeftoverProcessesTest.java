@@ -40,8 +40,9 @@ class SessionLeftoverProcessesTest {
         Pid daemon = sessionWithTwoChildren();
         List<Long> children = started.subList(1, 3).stream().map(ProcessHandle::pid).toList();
 
-        ProcessHandle.of(daemon.value()).orElseThrow().destroyForcibly(); // SIGKILL: the children keep running
-        assertThat(ProcessHandle.of(daemon.value()).orElseThrow().onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();
+        ProcessHandle leader = started.getFirst(); // our own child: the JVM reaps it, so keep its handle
+        leader.destroyForcibly(); // SIGKILL: the children keep running
+        assertThat(leader.onExit().get(5, TimeUnit.SECONDS).isAlive()).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(daemon.value()).isEmpty());
 
         List<Pid> found = leftovers.find(daemon);
@@ -63,7 +64,7 @@ class SessionLeftoverProcessesTest {
     @Test
     void neverTakesProcessesOlderThanTheDeadDaemon() throws Exception {
         Pid daemon = sessionWithTwoChildren();
-        ProcessHandle.of(daemon.value()).orElseThrow().destroyForcibly();
+        started.getFirst().destroyForcibly();
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(daemon.value()).isEmpty());
         // A record claiming the daemon started later than its children: they cannot be its leftovers.
         Pid laterDaemon = new Pid(daemon.value(), daemon.startedAt().plusSeconds(60));
