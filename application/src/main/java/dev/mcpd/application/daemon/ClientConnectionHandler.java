@@ -16,6 +16,7 @@ import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.ClientRegistry;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.ConnectionHandler;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>B-C4 a line over the limit gets an error and the connection is closed; a malformed line gets -32700 and the
  *       session goes on (B-M4).
  *   <li>B-W6 request ids are per connection: each connection has its own session.
+ *   <li>B-T3 on a TCP connection, while the daemon has a token, the first line must be a client hello carrying that
+ *       token (compared in constant time); otherwise the peer gets one JSON-RPC error saying why, the refusal is
+ *       logged with its address, and the connection is closed at once. Nothing it sent reaches an engine.
  * </ol>
  */
 public final class ClientConnectionHandler implements ConnectionHandler {
@@ -90,6 +94,15 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             }
             registry.touch(id, clock.instant());
             Parsed first = parse(line);
+            String refusal = tokenRefusal(connection, first, line.length);
+            if (refusal != null) {
+                log.warn("{}: refused the TCP client at {}: {} (B-T3)", id,
+                        connection.remoteAddress().orElse("an unknown address"), refusal);
+                trySend(writer, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "mcpd refused this connection: " + refusal
+                        + ". Pass the token from the daemon's daemon.json, e.g. `mcpd serve --mcp --connect tcp://HOST:PORT"
+                        + " --token-file PATH/daemon.json`"));
+                return;
+            }
             Map<String, String> env = Map.of();
             boolean firstIsMcp = true;
             if (first.error() == null) {
@@ -174,6 +187,21 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         } else {
             session.onMessage(parsed.value());
         }
+    }
+
+    /** Why a TCP peer is refused (B-T3), or null when it may go on. */
+    private String tokenRefusal(Connection connection, Parsed first, int lineBytes) {
+        if (connection.endpoint().kind() != TransportKind.TCP || identity.token() == null) {
+            return null;
+        }
+        if (first.error() != null
+                || !(HelloProtocol.parseClientHello(first.value(), lineBytes) instanceof HelloProtocol.Parsed.Hello(ClientHello hello))) {
+            return "its first line was not a client hello with a token";
+        }
+        if (hello.token() == null) {
+            return "its hello had no token";
+        }
+        return identity.token().matches(hello.token()) ? null : "its hello had a wrong token";
     }
 
     private void identify(ClientId id, PeerCredentials peer, ClientHello hello, Connection connection) {

@@ -7,6 +7,7 @@ import dev.mcpd.application.mcp.ServerInfo;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.policy.ExpirationPolicy;
 import dev.mcpd.domain.policy.ExpirationResult;
 import dev.mcpd.domain.port.ClientRegistry;
@@ -183,7 +184,10 @@ public final class Daemon {
             throw new IOException("no transport could listen; see the log above for each one's reason");
         }
         List<Endpoint> bound = transports.stream().filter(endpoints::containsKey).map(endpoints::get).toList();
-        state.writeRecord(new DaemonRecord(identity.pid(), identity.version(), identity.scope(), bound, clock.instant(), null,
+        // The token goes to daemon.json (0600) only when a transport that asks for it listens (B-T3).
+        String token = identity.token() != null && bound.stream().anyMatch(e -> e.kind() == TransportKind.TCP)
+                ? identity.token().text() : null;
+        state.writeRecord(new DaemonRecord(identity.pid(), identity.version(), identity.scope(), bound, clock.instant(), token,
                 recentExits));
         log.info("mcpd {} daemon pid {} serving scope {} on {} with engines {}", identity.version(), identity.pid().value(),
                 identity.scope(), bound, engines.stream().map(Engine::name).toList());

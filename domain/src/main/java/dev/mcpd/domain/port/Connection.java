@@ -24,6 +24,14 @@ public interface Connection extends Closeable {
     /** The kernel's view of the peer; {@link PeerCredentials#unknown()} where the transport has none. */
     PeerCredentials peer();
 
+    /**
+     * The peer's network address as {@code host:port} where the transport has one (TCP), for logs and refusals;
+     * empty for local transports, whose peer is named by {@link #peer()}.
+     */
+    default java.util.Optional<String> remoteAddress() {
+        return java.util.Optional.empty();
+    }
+
     /** Bytes from the peer. Not buffered by the transport; callers buffer. */
     InputStream input();
 

@@ -207,6 +207,164 @@ public abstract class TransportContract {
         }
     }
 
+    /**
+     * A child process that connects to {@code endpoint}, prints {@code connected} on its stdout, then neither reads
+     * nor writes until killed; or {@code null} where this transport's test cannot start one (the test is then
+     * skipped with that reason).
+     */
+    protected Process startPeerProcess(Endpoint endpoint) throws IOException {
+        return null;
+    }
+
+    /** Thread-name prefixes of shared pools whose idle threads outlive a transport by design (not leaks). */
+    protected List<String> pooledThreadPrefixes() {
+        return List.of();
+    }
+
+    /** Asserts that nothing is left of {@code endpoint} after a stop (a socket file, a port); by default: refused. */
+    protected void assertEndpointReleased(Endpoint endpoint) {
+        assertThat(connectsAndIsServed(endpoint)).as("a connection to %s after the stop", endpoint).isFalse();
+    }
+
+    @Test
+    void aPeerThatHalfClosesStillGetsEveryAnswer() throws Exception {
+        Endpoint endpoint = transport.start(connection -> {
+            List<String> lines = new ArrayList<>();
+            try {
+                BufferedReader reader = new BufferedReader(new InputStreamReader(connection.input(), UTF_8));
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                return;
+            }
+            // Like `printf '…' | nc -N`: the requests, then the peer's FIN, and only then the answers.
+            for (String line : lines) {
+                write(connection, "answer to " + line + "\n");
+            }
+        });
+        Peer peer = connect(endpoint);
+        try {
+            peer.send("one");
+            peer.send("two");
+            halfClose(peer);
+            BufferedReader reader = peer.reader();
+            assertThat(reader.readLine()).isEqualTo("answer to one");
+            assertThat(reader.readLine()).isEqualTo("answer to two");
+            assertThat(reader.readLine()).as("EOF once the handler returned").isNull();
+        } finally {
+            peer.close();
+        }
+    }
+
+    /** Shuts down the peer's sending side only; subclasses whose peers can do so override. */
+    protected void halfClose(Peer peer) throws IOException {
+        org.junit.jupiter.api.Assumptions.abort("this transport's test peer cannot half-close");
+    }
+
+    @Test
+    void aPeerProcessThatIsKilledEndsItsHandler() throws Exception {
+        CountDownLatch accepted = new CountDownLatch(1);
+        CountDownLatch ended = new CountDownLatch(1);
+        Endpoint endpoint = transport.start(connection -> {
+            accepted.countDown();
+            try {
+                echoLines(connection);
+            } finally {
+                ended.countDown();
+            }
+        });
+        Process peer = startPeerProcess(endpoint);
+        org.junit.jupiter.api.Assumptions.assumeTrue(peer != null, "no peer process for this transport's test");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), UTF_8));
+            assertThat(out.readLine()).isEqualTo("connected");
+            assertThat(accepted.await(5, TimeUnit.SECONDS)).isTrue();
+            peer.destroyForcibly(); // SIGKILL: the kernel closes its socket; the process says nothing
+            assertThat(peer.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(ended.await(millis(2000).toMillis(), TimeUnit.MILLISECONDS)).as("handler ended").isTrue();
+            await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
+        } finally {
+            peer.destroyForcibly();
+        }
+    }
+
+    @Test
+    void leavesNoThreadsFileDescriptorsOrEndpointBehindAfterClose() throws Exception {
+        // A first round loads classes and native libraries and fills shared pools: what it opens stays by design.
+        Transport warmUp = newTransport(dir.resolve("warm-up"));
+        java.nio.file.Files.createDirectories(dir.resolve("warm-up"));
+        serveAFewClients(warmUp);
+        warmUp.close();
+        Thread.sleep(millis(300).toMillis()); // the warm-up's asynchronous releases settle
+        List<String> fdsBefore = fileDescriptors();
+        List<String> threadsBefore = threadNames();
+
+        Endpoint endpoint = serveAFewClients(transport);
+        transport.close();
+
+        await().atMost(millis(5000)).untilAsserted(() -> {
+            assertThat(transport.openConnections()).isZero();
+            List<String> threads = threadNames();
+            assertThat(threads.size()).as("threads after close, pooled ones aside: %s; before: %s", threads, threadsBefore)
+                    .isLessThanOrEqualTo(threadsBefore.size());
+            List<String> fds = fileDescriptors();
+            assertThat(fds.size()).as("file descriptors after close: %s; before: %s", fds, fdsBefore)
+                    .isLessThanOrEqualTo(fdsBefore.size());
+        });
+        assertEndpointReleased(endpoint);
+    }
+
+    private Endpoint serveAFewClients(Transport t) throws Exception {
+        Endpoint endpoint = t.start(TransportContract::echoLines);
+        List<Peer> peers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Peer peer = connect(endpoint);
+                peers.add(peer);
+                peer.send("line " + i);
+                assertThat(peer.reader().readLine()).isEqualTo("line " + i);
+            }
+        } finally {
+            for (Peer peer : peers) {
+                peer.close();
+            }
+        }
+        await().atMost(millis(2000)).until(() -> t.openConnections() == 0);
+        return endpoint;
+    }
+
+    /** Live threads, less the idle threads of shared pools ({@link #pooledThreadPrefixes()}). */
+    private List<String> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> pooledThreadPrefixes().stream().noneMatch(name::startsWith))
+                .filter(name -> !name.startsWith("awaitility")) // the polling of this very check
+                .sorted()
+                .toList();
+    }
+
+    /** What each open file descriptor of this JVM points to; empty where {@code /proc/self/fd} does not exist. */
+    private static List<String> fileDescriptors() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!java.nio.file.Files.isDirectory(fds)) {
+            return List.of();
+        }
+        List<String> targets = new ArrayList<>();
+        try (var list = java.nio.file.Files.list(fds)) {
+            for (Path fd : list.toList()) {
+                try {
+                    targets.add(java.nio.file.Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed between listing and reading: the listing's own descriptor, or one just released
+                }
+            }
+        }
+        return targets.stream().sorted().toList();
+    }
+
     /** Whether a new connection is accepted and served (echo) within a short bound. */
     protected boolean connectsAndIsServed(Endpoint endpoint) {
         try (Peer peer = connect(endpoint)) {

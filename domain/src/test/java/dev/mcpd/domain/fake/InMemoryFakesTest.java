@@ -22,14 +22,23 @@ class InMemoryFakesTest {
 
     @Nested
     class Transports extends TransportContract {
+        private final java.util.Map<String, InMemoryTransport> byName = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         protected Transport newTransport(Path dir) {
-            return new InMemoryTransport("test");
+            String name = "test-" + byName.size();
+            InMemoryTransport created = new InMemoryTransport(name);
+            byName.put(name, created);
+            return created;
         }
 
         @Override
         protected Peer connect(Endpoint endpoint) throws IOException {
-            return ((InMemoryTransport) transport).connect();
+            InMemoryTransport target = byName.get(endpoint.address());
+            if (target == null) {
+                throw new IOException("no in-memory transport named " + endpoint.address());
+            }
+            return target.connect();
         }
     }
 

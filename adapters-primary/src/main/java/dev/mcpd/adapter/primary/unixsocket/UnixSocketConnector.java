@@ -37,7 +37,8 @@ public final class UnixSocketConnector implements DaemonConnector {
         return new ChannelConnection(endpoint, channel);
     }
 
-    private static final class ChannelConnection implements Connection {
+    /** A client connection; package-visible so tests can half-close it. */
+    static final class ChannelConnection implements Connection {
         private final Endpoint endpoint;
         private final SocketChannel channel;
         private final InputStream in;
@@ -73,6 +74,10 @@ public final class UnixSocketConnector implements DaemonConnector {
                     }
                 }
             }, 64 * 1024);
+        }
+
+        SocketChannel channel() {
+            return channel;
         }
 
         @Override

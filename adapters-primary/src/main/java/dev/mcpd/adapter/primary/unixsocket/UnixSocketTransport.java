@@ -57,6 +57,7 @@ public final class UnixSocketTransport implements Transport {
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private volatile AFUNIXServerSocket server;
     private volatile boolean stopping;
+    private Thread acceptThread;
     private long ownUid = PeerCredentials.UNKNOWN;
     /** The inode of the socket file this transport created: only that file is removed on stop (B-S5). */
     private Object socketFileKey;
@@ -95,7 +96,7 @@ public final class UnixSocketTransport implements Transport {
         socketFileKey = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         ownUid = ((Number) Files.getAttribute(socketPath, "unix:uid")).longValue();
         server = socket;
-        Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
+        acceptThread = Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
         return new Endpoint(TransportKind.UNIX_SOCKET, socketPath.toString());
     }
 
@@ -111,6 +112,10 @@ public final class UnixSocketTransport implements Transport {
                     pause();
                 }
                 continue;
+            }
+            if (stopping) {
+                closeQuietly(accepted); // the wake-up connection of requestStop, or a client just too late
+                break;
             }
             PeerCredentials peer = credentials(accepted);
             if (peer.hasUid() && ownUid >= 0 && peer.uid() != ownUid) {
@@ -170,6 +175,7 @@ public final class UnixSocketTransport implements Transport {
         stopping = true;
         AFUNIXServerSocket socket = server;
         if (socket != null) {
+            wakeAcceptLoop(socket);
             closeQuietly(socket);
             try {
                 Object current = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class,
@@ -182,6 +188,25 @@ public final class UnixSocketTransport implements Transport {
             } catch (IOException e) {
                 log.debug("could not remove {}: {}", socketPath, e.toString());
             }
+        }
+    }
+
+    /**
+     * Lets a blocked {@code accept} return on its own before the server socket closes: when a close unblocks it,
+     * junixsocket 2.11 leaves the socket it accepted into open, one descriptor lost per stop. Bounded: a wake-up
+     * that fails or an accept loop that does not end within 100 ms is left to the close.
+     */
+    private void wakeAcceptLoop(AFUNIXServerSocket socket) {
+        Thread loop = acceptThread;
+        if (loop == null || !loop.isAlive()) {
+            return;
+        }
+        try (AFUNIXSocket wake = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath.toFile()))) {
+            loop.join(java.time.Duration.ofMillis(100));
+        } catch (IOException e) {
+            log.debug("could not wake the accept loop of {}: {}", socketPath, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -51,7 +51,22 @@ class UnixSocketTransportTest extends TransportContract {
     @Override
     protected Peer connect(Endpoint endpoint) throws IOException {
         Connection connection = connector.connect(endpoint);
-        return new Peer(connection.input(), connection.output(), connection::close);
+        return new Peer(connection.input(), connection.output(), connection);
+    }
+
+    @Override
+    protected void halfClose(Peer peer) throws IOException {
+        ((UnixSocketConnector.ChannelConnection) peer.closer()).channel().shutdownOutput();
+    }
+
+    @Override
+    protected Process startPeerProcess(Endpoint endpoint) throws IOException {
+        return startJavaChild(FrozenPeerMain.class, endpoint.address());
+    }
+
+    @Override
+    protected List<String> pooledThreadPrefixes() {
+        return List.of("unix-io-"); // the shared blocking-I/O pool (idle threads expire after 60 s)
     }
 
     @Test

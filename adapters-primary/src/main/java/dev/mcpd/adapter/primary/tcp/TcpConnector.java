@@ -1,0 +1,118 @@
+package dev.mcpd.adapter.primary.tcp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.Connection;
+import dev.mcpd.domain.port.DaemonConnector;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The proxy's side of the TCP transport, on a plain JDK {@link Socket} (no Vert.x in the proxy: it starts per
+ * host session and must start fast). Keepalive is on with the daemon's timing (B-T4), so a proxy whose daemon's host
+ * vanished notices within {@link TcpKeepalive#detectionWindow()} and falls back (B-G3), and Nagle is off so each
+ * line goes out at once.
+ */
+public final class TcpConnector implements DaemonConnector {
+
+    private final TcpKeepalive keepalive;
+    private final Duration connectTimeout;
+
+    /**
+     * @param keepalive keepalive for every connection made
+     * @param connectTimeout how long a connect may take (a filtered port never answers)
+     */
+    public TcpConnector(TcpKeepalive keepalive, Duration connectTimeout) {
+        this.keepalive = requireNonNull(keepalive, "keepalive is null");
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code endpoint} is not {@code tcp://host:port}
+     * @throws IOException if nothing accepts there within the connect timeout
+     */
+    @Override
+    public Connection connect(Endpoint endpoint) throws IOException {
+        if (endpoint.kind() != TransportKind.TCP) {
+            throw new IllegalArgumentException("not a TCP endpoint: " + endpoint);
+        }
+        TcpListen address = TcpListen.parse(endpoint.address(), keepalive, Optional.empty());
+        Socket socket = new Socket();
+        try {
+            keepalive.applyTo(socket);
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return new SocketConnection(endpoint, socket);
+    }
+
+    /** A client connection; package-visible so tests can read its socket options back. */
+    static final class SocketConnection implements Connection {
+        private final Endpoint endpoint;
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        SocketConnection(Endpoint endpoint, Socket socket) throws IOException {
+            this.endpoint = endpoint;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        }
+
+        Socket socket() {
+            return socket;
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public PeerCredentials peer() {
+            return PeerCredentials.unknown();
+        }
+
+        @Override
+        public Optional<String> remoteAddress() {
+            return Optional.of(endpoint.address());
+        }
+
+        @Override
+        public InputStream input() {
+            return in;
+        }
+
+        @Override
+        public OutputStream output() {
+            return out;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !socket.isClosed();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // nothing to do: close never waits for the peer (B-C1)
+            }
+        }
+    }
+}
