@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import dev.mcpd.adapter.primary.tcp.TcpTransport;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
 import dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe;
@@ -15,6 +16,7 @@ import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.daemon.DaemonClientRegistry;
 import dev.mcpd.application.daemon.DaemonIdentity;
 import dev.mcpd.application.daemon.DaemonSettings;
+import dev.mcpd.domain.model.AccessToken;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.ClientRegistry;
 import dev.mcpd.domain.port.EngineFactory;
@@ -25,6 +27,7 @@ import dev.mcpd.domain.port.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +35,8 @@ import java.util.Set;
 
 /** Binds the daemon and its core adapters. Engine modules add {@link EngineFactory} bindings to the set. */
 final class DaemonModule extends AbstractModule {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonModule.class);
 
     private final McpdConfig config;
 
@@ -77,7 +82,16 @@ final class DaemonModule extends AbstractModule {
     @Provides
     @Singleton
     List<Transport> transports(StateDirectory state) {
-        return List.of(new UnixSocketTransport(state.socketPath()));
+        List<Transport> transports = new ArrayList<>();
+        transports.add(new UnixSocketTransport(state.socketPath()));
+        config.tcp().listen().ifPresent(listen -> {
+            if (!listen.isLoopbackOnly() && listen.tls().isEmpty()) {
+                log.warn("TCP on {} is reachable from other machines without TLS: the token and every message cross the "
+                        + "network in clear text; set MCPD_TCP_TLS_CERT and MCPD_TCP_TLS_KEY", listen);
+            }
+            transports.add(new TcpTransport(listen));
+        });
+        return List.copyOf(transports);
     }
 
     @Provides
@@ -96,7 +110,10 @@ final class DaemonModule extends AbstractModule {
         try {
             state.prepare();
             long uid = ((Number) Files.getAttribute(state.root(), "unix:uid")).longValue();
-            return new DaemonIdentity(BuildInfo.version(), self, uid, state.root().toString());
+            // A fresh 256-bit token per start when TCP listens with token auth (B-T3); it goes to daemon.json only.
+            AccessToken token = config.tcp().listen().isPresent() && config.tcp().tokenRequired()
+                    ? AccessToken.generate(new SecureRandom()) : null;
+            return new DaemonIdentity(BuildInfo.version(), self, uid, state.root().toString(), token);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the state dir " + state.root(), e);
         }

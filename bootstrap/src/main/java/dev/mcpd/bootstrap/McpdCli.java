@@ -8,7 +8,6 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import dev.mcpd.adapter.primary.cli.CliBackend;
 import dev.mcpd.adapter.primary.stdio.HostStdio;
-import dev.mcpd.adapter.primary.unixsocket.UnixSocketConnector;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
 import dev.mcpd.adapter.secondary.process.ProcessDaemonLauncher;
@@ -20,7 +19,12 @@ import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.proxy.DaemonFinder;
 import dev.mcpd.application.proxy.HostWatchdog;
 import dev.mcpd.application.proxy.StdioProxy;
+import dev.mcpd.application.proxy.DaemonDialer;
+import dev.mcpd.application.proxy.FixedDaemon;
+import dev.mcpd.domain.model.AccessToken;
 import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.model.Endpoint;
+import java.nio.file.Path;
 import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.StateDirectory;
@@ -90,15 +94,42 @@ final class McpdCli implements CliBackend {
         HostStdio stdio = HostStdio.claim();
         JsonCodec codec = new JacksonJsonCodec();
         DaemonFinder finder = finder(codec, launcher(), config.connectTimeout());
+        return runProxy(stdio, codec, finder::find, noDaemon, null);
+    }
+
+    @Override
+    public int serveMcp(boolean noDaemon, String connect, Path tokenFile) {
+        Endpoint endpoint;
+        AccessToken token;
+        try {
+            endpoint = Endpoint.parse(connect);
+            token = tokenFile != null ? TokenFile.read(tokenFile) : config.tcp().token().orElse(null);
+        } catch (IllegalArgumentException | IOException e) {
+            System.err.println("mcpd serve: " + e.getMessage());
+            return 2;
+        }
+        HostStdio stdio = HostStdio.claim();
+        JsonCodec codec = new JacksonJsonCodec();
+        FixedDaemon daemon = new FixedDaemon(new DaemonDialer(connectors(), codec, config.maxLineBytes()), endpoint,
+                BuildInfo.version());
+        return runProxy(stdio, codec, daemon, noDaemon, token);
+    }
+
+    private int runProxy(HostStdio stdio, JsonCodec codec, java.util.function.Supplier<DaemonFinder.Result> daemon,
+            boolean noDaemon, AccessToken token) {
         boolean inProcess = noDaemon || config.noDaemon();
         StdioProxy proxy = new StdioProxy(
-                () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : finder.find(),
-                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, clientHello(),
+                () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : daemon.get(),
+                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, clientHello(token),
                 forwardedEnvironment(), config.maxLineBytes(), stdio.err(),
                 new HostWatchdog(new ProcessHandleLivenessProbe(), config.hostPid(), HostWatchdog::currentParent,
                         config.ppidPoll(), config.startupTimeout()), System::exit,
                 inProcess ? Duration.ZERO : RECONNECT_DELAY);
         return proxy.run(stdio.in(), stdio.out());
+    }
+
+    private Connectors connectors() {
+        return new Connectors(config.tcp().keepalive(), config.connectTimeout());
     }
 
     @Override
@@ -197,7 +228,7 @@ final class McpdCli implements CliBackend {
 
     private DaemonFinder finder(JsonCodec codec, DaemonLauncher launcher, Duration timeout) {
         return new DaemonFinder(new FileStateDirectory(config.stateDir()), new ProcessHandleLivenessProbe(),
-                new UnixSocketConnector(), launcher, codec, BuildInfo.version(), timeout, config.maxLineBytes());
+                connectors(), launcher, codec, BuildInfo.version(), timeout, config.maxLineBytes());
     }
 
     DaemonLauncher launcher() {
@@ -206,9 +237,15 @@ final class McpdCli implements CliBackend {
     }
 
     ClientHello clientHello() {
+        return clientHello(null);
+    }
+
+    /** The proxy's hello (B-W2), with the TCP token when it has one (B-T3). */
+    ClientHello clientHello(AccessToken token) {
         Long hostPid = config.hostPid() != null ? config.hostPid()
                 : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(null);
-        return new ClientHello(ProcessHandle.current().pid(), hostPid, forwardedEnvironment(), null);
+        return new ClientHello(ProcessHandle.current().pid(), hostPid, forwardedEnvironment(),
+                token == null ? null : token.text());
     }
 
     private static Map<String, String> forwardedEnvironment() {

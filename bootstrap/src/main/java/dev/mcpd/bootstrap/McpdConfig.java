@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * mcpd's configuration, from {@code MCPD_*} environment variables (house rule 7; defaults in README.md).
@@ -31,6 +32,7 @@ import java.util.function.Function;
  * @param ppidPoll how often a proxy checks that its host lives (B-G1), {@code MCPD_PPID_POLL}, default 5s
  * @param startupTimeout how long a proxy waits for its host's first byte; zero = forever (B-G2),
  *        {@code MCPD_STARTUP_TIMEOUT}, default 15m
+ * @param tcp the TCP transport's settings ({@code MCPD_TCP_*}; off by default)
  */
 public record McpdConfig(
         Path stateDir,
@@ -46,14 +48,15 @@ public record McpdConfig(
         Duration clientSweep,
         Duration maxIdle,
         Duration ppidPoll,
-        Duration startupTimeout) {
+        Duration startupTimeout,
+        TcpConfig tcp) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
-    public static final List<String> KEYS = List.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
+    public static final List<String> KEYS = java.util.stream.Stream.concat(TcpConfig.KEYS.stream(), Stream.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
             "MCPD_DAEMON_IDLE_TIMEOUT", "MCPD_DAEMON_SHUTDOWN_GRACE", "MCPD_DAEMON_CALL_TIMEOUT", "MCPD_DAEMON_MAX_LINE",
             "MCPD_CONNECT_TIMEOUT", "MCPD_HOST_PID", "MCPD_ENGINES", "MCPD_CONTAINER_HOST", "MCPD_HYPERD_PATH",
             "MCPD_TEST_TIME_MULTIPLIER", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN", "MCPD_JAVA_OPTS",
-            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT");
+            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT")).toList();
 
     /** The engines this build knows. */
     public static final Set<String> KNOWN_ENGINES = Set.of("containers", "diagnostics");
@@ -115,11 +118,12 @@ public record McpdConfig(
             }
             engines.add(n);
         }
+        TcpConfig tcp = TcpConfig.fromEnvironment(env, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
-                sweep, maxIdle, ppidPoll, startupTimeout);
+                sweep, maxIdle, ppidPoll, startupTimeout, tcp);
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

@@ -2,13 +2,9 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mcpd.application.daemon.HelloProtocol;
-import dev.mcpd.application.wire.LineReader;
-import dev.mcpd.domain.error.MalformedMessageException;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
-import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.DaemonConnector;
 import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
@@ -160,21 +156,6 @@ public final class DaemonFinder {
     }
 
     private DaemonLink connect(Endpoint endpoint) throws IOException {
-        Connection connection = connector.connect(endpoint);
-        try {
-            LineReader reader = new LineReader(connection.input(), maxLineBytes);
-            byte[] line = reader.readLine();
-            if (line == null) {
-                throw new IOException("closed before its hello");
-            }
-            DaemonHello hello = HelloProtocol.readDaemonHello(codec.parse(line, 0, line.length));
-            if (hello == null) {
-                throw new IOException("the first line was not an mcpd hello");
-            }
-            return new DaemonLink(connection, reader, hello);
-        } catch (IOException | MalformedMessageException e) {
-            connection.close();
-            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-        }
+        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint);
     }
 }

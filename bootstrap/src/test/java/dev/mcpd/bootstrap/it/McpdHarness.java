@@ -94,8 +94,10 @@ public final class McpdHarness implements AutoCloseable {
     public record Result(int exitCode, String stdout, String stderr) {}
 
     /** Starts {@code mcpd serve --mcp} as a host would. */
-    public StdioSession serve() throws IOException {
-        Process process = command("serve", "--mcp").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    public StdioSession serve(String... moreArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("serve", "--mcp"));
+        args.addAll(List.of(moreArgs));
+        Process process = command(args.toArray(String[]::new)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(process);
         return new StdioSession(process);
     }

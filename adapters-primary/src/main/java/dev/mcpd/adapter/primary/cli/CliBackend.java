@@ -27,6 +27,17 @@ public interface CliBackend {
     /** Runs the stdio proxy until the host closes stdin; returns the exit code. */
     int serveMcp(boolean noDaemon);
 
+    /**
+     * Runs the stdio proxy against the daemon at {@code connect} (e.g. {@code tcp://127.0.0.1:7000}) instead of the
+     * scope's own, never launching one (B-T3).
+     *
+     * @param connect the daemon's endpoint, {@code scheme://address}
+     * @param tokenFile a file holding the token: the daemon's {@code daemon.json}, or the 64 hex digits alone; null
+     *     to take {@code MCPD_TCP_TOKEN}
+     * @return the exit code; 2 for an unusable endpoint or token file, said on stderr
+     */
+    int serveMcp(boolean noDaemon, String connect, java.nio.file.Path tokenFile);
+
     /** Runs the daemon in the foreground until it stops; returns the exit code. */
     int daemonRun();
 

@@ -21,6 +21,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-daemon", description = "Serve in-process, without the shared daemon (same as MCPD_NO_DAEMON=1).")
     boolean noDaemon;
 
+    @Option(names = "--connect", paramLabel = "ENDPOINT",
+            description = "Use the daemon at ENDPOINT (e.g. tcp://127.0.0.1:7000, a daemon in a container or on another "
+                    + "host) instead of finding or starting this scope's own.")
+    String connect;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "The TCP token: the daemon's daemon.json, or a file with the 64 hex digits alone "
+                    + "(default: MCPD_TCP_TOKEN).")
+    java.nio.file.Path tokenFile;
+
     ServeCommand(CliBackend backend) {
         this.backend = backend;
     }
@@ -31,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("mcpd serve: add --mcp to serve MCP over stdio, e.g. `mcpd serve --mcp`");
             return 2;
         }
-        return backend.serveMcp(noDaemon);
+        if (connect == null && tokenFile != null) {
+            spec.commandLine().getErr().println("mcpd serve: --token-file goes with --connect tcp://HOST:PORT");
+            return 2;
+        }
+        return connect == null ? backend.serveMcp(noDaemon) : backend.serveMcp(noDaemon, connect, tokenFile);
     }
 }

@@ -1,0 +1,43 @@
+package dev.mcpd.application.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.domain.model.Endpoint;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * The daemon at one given endpoint, e.g. {@code mcpd serve --mcp --connect tcp://host:7000} for a daemon in a
+ * container or on another host. Unlike {@link DaemonFinder} it never launches anything: a daemon that does not
+ * answer means the proxy serves in-process and retries in the background (B-G4, B-G5).
+ */
+public final class FixedDaemon implements Supplier<DaemonFinder.Result> {
+
+    private final DaemonDialer dialer;
+    private final Endpoint endpoint;
+    private final String version;
+
+    /**
+     * @param dialer connects and reads the daemon's hello
+     * @param endpoint where the daemon listens
+     * @param version this build's version: a daemon of another is reported, never used (B-W5)
+     */
+    public FixedDaemon(DaemonDialer dialer, Endpoint endpoint, String version) {
+        this.dialer = requireNonNull(dialer, "dialer is null");
+        this.endpoint = requireNonNull(endpoint, "endpoint is null");
+        this.version = requireNonNull(version, "version is null");
+    }
+
+    @Override
+    public DaemonFinder.Result get() {
+        try {
+            DaemonLink link = dialer.dial(endpoint);
+            if (!link.hello().version().equals(version)) {
+                return new DaemonFinder.Result.VersionMismatch(link, version);
+            }
+            return new DaemonFinder.Result.Found(link);
+        } catch (IOException | RuntimeException e) {
+            return new DaemonFinder.Result.NotReachable("the daemon at " + endpoint + " did not answer: " + e.getMessage());
+        }
+    }
+}

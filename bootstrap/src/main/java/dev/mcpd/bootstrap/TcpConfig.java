@@ -1,0 +1,105 @@
+package dev.mcpd.bootstrap;
+
+import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.adapter.primary.tcp.TcpListen;
+import dev.mcpd.domain.model.AccessToken;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The TCP part of mcpd's configuration (B-T3, B-T4), read with the rest by {@link McpdConfig#fromEnvironment}.
+ *
+ * @param listen where the daemon listens on TCP ({@code MCPD_TCP_LISTEN=HOST:PORT}); empty = no TCP (the default)
+ * @param tokenRequired whether TCP clients must present the daemon's token ({@code MCPD_TCP_AUTH=token}, the
+ *     default); {@code none} is accepted for loopback binds only
+ * @param keepalive keepalive of every TCP connection, daemon and proxy side ({@code MCPD_TCP_KEEPALIVE=60s/10s/3})
+ * @param token the token a proxy presents when it connects over TCP ({@code MCPD_TCP_TOKEN}), if given there
+ */
+public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKeepalive keepalive,
+        Optional<AccessToken> token) {
+
+    /** The variables read here. */
+    static final List<String> KEYS = List.of("MCPD_TCP_LISTEN", "MCPD_TCP_AUTH", "MCPD_TCP_KEEPALIVE",
+            "MCPD_TCP_TLS_CERT", "MCPD_TCP_TLS_KEY", "MCPD_TCP_TOKEN");
+
+    /** No TCP, token required, default keepalive. */
+    public static final TcpConfig OFF = new TcpConfig(Optional.empty(), true, TcpKeepalive.DEFAULTS, Optional.empty());
+
+    /** Reads the TCP settings; each problem is added to {@code problems} (all are reported together, B-X2). */
+    static TcpConfig fromEnvironment(Map<String, String> env, List<String> problems) {
+        TcpKeepalive keepalive = keepalive(env.getOrDefault("MCPD_TCP_KEEPALIVE", "60s/10s/3"), problems);
+        String auth = env.getOrDefault("MCPD_TCP_AUTH", "token").strip();
+        if (!auth.equals("token") && !auth.equals("none")) {
+            problems.add("MCPD_TCP_AUTH='" + auth + "' must be token or none");
+        }
+        Optional<TcpListen.Tls> tls = tls(env, problems);
+        Optional<TcpListen> listen = Optional.empty();
+        String listenText = env.getOrDefault("MCPD_TCP_LISTEN", "").strip();
+        if (!listenText.isEmpty() && !listenText.equals("off")) {
+            try {
+                TcpListen parsed = TcpListen.parse(listenText, keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, tls);
+                listen = Optional.of(parsed);
+                if (auth.equals("none") && !parsed.isLoopbackOnly()) {
+                    problems.add("MCPD_TCP_LISTEN=" + listenText + " can be reached from other machines, so it needs "
+                            + "token auth: remove MCPD_TCP_AUTH=none, or bind 127.0.0.1 (B-T3)");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("MCPD_TCP_LISTEN: " + e.getMessage());
+            }
+        } else if (tls.isPresent()) {
+            problems.add("MCPD_TCP_TLS_CERT and MCPD_TCP_TLS_KEY are set but MCPD_TCP_LISTEN is not: nothing would use them");
+        }
+        Optional<AccessToken> token = Optional.empty();
+        String tokenText = env.getOrDefault("MCPD_TCP_TOKEN", "").strip();
+        if (!tokenText.isEmpty()) {
+            try {
+                token = Optional.of(AccessToken.parse(tokenText));
+            } catch (IllegalArgumentException e) {
+                problems.add("MCPD_TCP_TOKEN: " + e.getMessage());
+            }
+        }
+        return new TcpConfig(listen, !auth.equals("none"), keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, token);
+    }
+
+    /** Parses {@code IDLE/INTERVAL/COUNT}, e.g. {@code 60s/10s/3}. */
+    private static TcpKeepalive keepalive(String text, List<String> problems) {
+        String[] parts = text.strip().split("/");
+        if (parts.length != 3) {
+            problems.add("MCPD_TCP_KEEPALIVE='" + text + "' must be IDLE/INTERVAL/COUNT, e.g. 60s/10s/3");
+            return null;
+        }
+        try {
+            Duration idle = Durations.parse(parts[0]);
+            Duration interval = Durations.parse(parts[1]);
+            int count = Integer.parseInt(parts[2].strip());
+            return new TcpKeepalive(idle, interval, count);
+        } catch (IllegalArgumentException e) {
+            problems.add("MCPD_TCP_KEEPALIVE='" + text + "': " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Optional<TcpListen.Tls> tls(Map<String, String> env, List<String> problems) {
+        String cert = env.getOrDefault("MCPD_TCP_TLS_CERT", "").strip();
+        String key = env.getOrDefault("MCPD_TCP_TLS_KEY", "").strip();
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            problems.add("MCPD_TCP_TLS_CERT and MCPD_TCP_TLS_KEY go together: set both PEM files, or neither");
+            return Optional.empty();
+        }
+        boolean ok = true;
+        for (String path : List.of(cert, key)) {
+            if (!Files.isReadable(Path.of(path))) {
+                problems.add("TLS file " + path + " is not readable");
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(new TcpListen.Tls(Path.of(cert), Path.of(key))) : Optional.empty();
+    }
+}
