@@ -49,6 +49,9 @@ final class Doctor {
                     "read " + config.stateDir().resolve("daemon.log") + "; `mcpd daemon run` shows start-up errors in the terminal"));
         }
         checks.add(roundTrip());
+        if (status != null) {
+            checks.addAll(transports(status));
+        }
         if (status != null && status.get("engines") instanceof List<?> engines) {
             for (Object e : engines) {
                 Map<String, Object> engine = Json.asObject(e);
@@ -59,6 +62,28 @@ final class Doctor {
                                 + (detail == null ? "" : "; " + detail),
                         fixFor(String.valueOf(engine.get("name"))), true));
             }
+        }
+        return checks;
+    }
+
+    /** One check per transport the daemon reports (B-T1), plus TCP when configured but not listening. */
+    private List<DoctorCheck> transports(Map<String, Object> status) {
+        List<DoctorCheck> checks = new ArrayList<>();
+        boolean tcpListening = false;
+        if (status.get("transports") instanceof List<?> transports) {
+            for (Object t : transports) {
+                Map<String, Object> transport = Json.asObject(t);
+                boolean ok = Boolean.TRUE.equals(transport.get("available")) && transport.get("endpoint") != null;
+                tcpListening |= ok && "tcp".equals(transport.get("kind"));
+                checks.add(new DoctorCheck("listening " + transport.get("kind"), ok,
+                        ok ? String.valueOf(transport.get("endpoint")) : "not listening: " + transport.get("reason"),
+                        "see " + config.stateDir().resolve("daemon.log")));
+            }
+        }
+        if (config.tcp().listen().isPresent() && !tcpListening) {
+            checks.add(new DoctorCheck("listening tcp", false, "MCPD_TCP_LISTEN=" + config.tcp().listen().get()
+                    + " is set but the running daemon does not listen on TCP",
+                    "restart the daemon with the same environment: `mcpd daemon stop && mcpd daemon start`"));
         }
         return checks;
     }

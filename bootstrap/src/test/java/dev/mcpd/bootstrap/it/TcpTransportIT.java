@@ -137,6 +137,14 @@ class TcpTransportIT {
     }
 
     @Test
+    void doctorListsEachTransportWithItsEndpoint() throws Exception {
+        McpdHarness.Result doctor = daemon.run(Duration.ofSeconds(60), "doctor");
+        assertThat(doctor.stdout()).containsPattern("listening unix.*" + java.util.regex.Pattern.quote(
+                daemon.stateDir().resolve("daemon.sock").toString()));
+        assertThat(doctor.stdout()).containsPattern("listening tcp.*" + java.util.regex.Pattern.quote(tcpEndpoint()));
+    }
+
+    @Test
     void aBindReachableFromOtherMachinesWithoutTokenAuthIsRefusedAtStartup() throws Exception {
         McpdHarness.Result run = elsewhere.env("MCPD_TCP_LISTEN", "0.0.0.0:0").env("MCPD_TCP_AUTH", "none")
                 .run(Duration.ofSeconds(30), "daemon", "run");
