@@ -18,7 +18,8 @@ import java.nio.file.Path;
 /**
  * The proxy's side of the Unix socket, on the JDK's own {@code UnixDomainSocketAddress} channels: no native
  * library to load, so the proxy starts faster (ADR 0004). Reads and writes go straight to the channel, so a
- * reader thread never blocks a writer thread.
+ * reader thread never blocks a writer thread. An endpoint in Linux's abstract namespace ({@code unix://@name}, the
+ * fallback for a state dir too deep for {@code sun_path}) is out of the JDK's reach and goes through junixsocket.
  */
 public final class UnixSocketConnector implements DaemonConnector {
 
@@ -26,6 +27,9 @@ public final class UnixSocketConnector implements DaemonConnector {
     public Connection connect(Endpoint endpoint) throws IOException {
         if (endpoint.kind() != TransportKind.UNIX_SOCKET) {
             throw new IllegalArgumentException("not a Unix socket endpoint: " + endpoint);
+        }
+        if (endpoint.address().startsWith(UnixSocketTransport.ABSTRACT_PREFIX)) {
+            return AbstractNamespaceConnection.connect(endpoint);
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>B-T2 the socket file is mode 0600 (in a 0700 directory); a peer of another uid is closed at accept.
  *   <li>B-C1 a connection closes without lingering: {@code SO_LINGER} is off and close never waits for the peer.
  *   <li>The socket file is removed by {@link #requestStop()}; only its owner (the lock holder) runs this (B-S5).
+ *   <li>B-T2 a path too long for {@code sun_path} (107 bytes) falls back to a short path beside the state dir
+ *       ({@code <parent>/mcpd-<hash>.sock}, mode 0600), else on Linux to the abstract namespace under a name drawn
+ *       at random per start ({@code @mcpd-<hex>}: no file, so no mode; the peer uid check is the gate, and a random
+ *       name cannot be squatted in advance). {@link #start} returns the endpoint actually bound, which the daemon
+ *       announces in {@code daemon.json}.
  *   <li>B-C4, B-M8 socket I/O never runs on a virtual thread. junixsocket 2.11 parks a virtual thread blocked on a
  *       socket by polling its fd on a shared pool of one thread per CPU, and each poll holds its pool thread until
  *       the fd is ready: as many idle or stuck peers as CPUs would starve every other connection. So a read or write
@@ -53,7 +58,14 @@ public final class UnixSocketTransport implements Transport {
     private static final ExecutorService BLOCKING_IO =
             Executors.newCachedThreadPool(Thread.ofPlatform().name("unix-io-", 0).daemon().factory());
 
+    /** The longest path {@code sun_path} holds on Linux, in bytes (108 with the terminating NUL). */
+    static final int SUN_PATH_MAX = 107;
+
     private final Path socketPath;
+    /** The file actually bound ({@link #socketPath} or its short fallback), or null in the abstract namespace. */
+    private Path boundFile;
+    private AFUNIXSocketAddress boundAddress;
+    private Endpoint boundEndpoint;
     private final Set<SocketConnection> open = ConcurrentHashMap.newKeySet();
     private volatile AFUNIXServerSocket server;
     private volatile boolean stopping;
@@ -77,9 +89,9 @@ public final class UnixSocketTransport implements Transport {
         if (!AFUNIXSocket.isSupported()) {
             return Availability.unavailable("junixsocket has no native library for this platform");
         }
-        if (socketPath.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
-            return Availability.unavailable("socket path " + socketPath + " is longer than sun_path allows (107 bytes); "
-                    + "set MCPD_STATE_DIR to a shorter directory");
+        if (!fits(socketPath) && shortFallback() == null && !isLinux()) {
+            return Availability.unavailable("socket path " + socketPath + " is longer than sun_path allows ("
+                    + SUN_PATH_MAX + " bytes), and so is the fallback beside it; set MCPD_STATE_DIR to a shorter directory");
         }
         return Availability.available();
     }
@@ -91,13 +103,56 @@ public final class UnixSocketTransport implements Transport {
         }
         AFUNIXServerSocket socket = AFUNIXServerSocket.newInstance();
         socket.setReuseAddress(true);
-        socket.bind(AFUNIXSocketAddress.of(socketPath.toFile()), 128);
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-        socketFileKey = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        ownUid = ((Number) Files.getAttribute(socketPath, "unix:uid")).longValue();
+        Path file = fits(socketPath) ? socketPath : shortFallback();
+        if (file != null) {
+            boundAddress = AFUNIXSocketAddress.of(file.toFile());
+            socket.bind(boundAddress, 128);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            socketFileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            ownUid = ((Number) Files.getAttribute(file, "unix:uid")).longValue();
+            boundFile = file;
+            boundEndpoint = new Endpoint(TransportKind.UNIX_SOCKET, file.toString());
+        } else if (isLinux()) {
+            byte[] random = new byte[8];
+            new java.security.SecureRandom().nextBytes(random);
+            String name = "mcpd-" + java.util.HexFormat.of().formatHex(random);
+            boundAddress = AFUNIXSocketAddress.inAbstractNamespace(name);
+            socket.bind(boundAddress, 128);
+            ownUid = ((Number) Files.getAttribute(socketPath.getParent(), "unix:uid")).longValue();
+            boundEndpoint = new Endpoint(TransportKind.UNIX_SOCKET, ABSTRACT_PREFIX + name);
+        } else {
+            socket.close();
+            throw new IOException(availability().reason());
+        }
+        if (file != socketPath) {
+            log.info("socket path {} is longer than sun_path allows ({} bytes); listening on {} instead (B-T2)",
+                    socketPath, SUN_PATH_MAX, boundEndpoint);
+        }
         server = socket;
         acceptThread = Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
-        return new Endpoint(TransportKind.UNIX_SOCKET, socketPath.toString());
+        return boundEndpoint;
+    }
+
+    /** How an endpoint address names a socket in Linux's abstract namespace: {@code unix://@name}. */
+    public static final String ABSTRACT_PREFIX = "@";
+
+    private static boolean fits(Path path) {
+        return path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SUN_PATH_MAX;
+    }
+
+    /** {@code <state dir's parent>/mcpd-<hash of the state dir>.sock} if that fits, else null. */
+    private Path shortFallback() {
+        Path stateDir = socketPath.toAbsolutePath().getParent();
+        Path parent = stateDir == null ? null : stateDir.getParent();
+        if (parent == null) {
+            return null;
+        }
+        Path candidate = parent.resolve("mcpd-" + Integer.toHexString(stateDir.toString().hashCode()) + ".sock");
+        return fits(candidate) ? candidate : null;
+    }
+
+    private static boolean isLinux() {
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
     }
 
     private void acceptLoop(AFUNIXServerSocket socket, ConnectionHandler handler) {
@@ -108,7 +163,7 @@ public final class UnixSocketTransport implements Transport {
             } catch (IOException e) {
                 if (!stopping) {
                     // e.g. out of file descriptors: say so and back off rather than spin
-                    log.warn("accept on {} failed: {}", socketPath, e.toString());
+                    log.warn("accept on {} failed: {}", boundEndpoint, e.toString());
                     pause();
                 }
                 continue;
@@ -177,17 +232,23 @@ public final class UnixSocketTransport implements Transport {
         if (socket != null) {
             wakeAcceptLoop(socket);
             closeQuietly(socket);
-            try {
-                Object current = Files.readAttributes(socketPath, java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
-                if (current != null && current.equals(socketFileKey)) {
-                    Files.deleteIfExists(socketPath);
-                } else {
-                    log.warn("{} is no longer the socket this daemon created; leaving it (B-S5)", socketPath);
-                }
-            } catch (IOException e) {
-                log.debug("could not remove {}: {}", socketPath, e.toString());
+            if (boundFile != null) {
+                removeOwnSocketFile(boundFile);
             }
+        }
+    }
+
+    private void removeOwnSocketFile(Path file) {
+        try {
+            Object current = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (current != null && current.equals(socketFileKey)) {
+                Files.deleteIfExists(file);
+            } else {
+                log.warn("{} is no longer the socket this daemon created; leaving it (B-S5)", file);
+            }
+        } catch (IOException e) {
+            log.debug("could not remove {}: {}", file, e.toString());
         }
     }
 
@@ -201,10 +262,10 @@ public final class UnixSocketTransport implements Transport {
         if (loop == null || !loop.isAlive()) {
             return;
         }
-        try (AFUNIXSocket wake = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socketPath.toFile()))) {
+        try (AFUNIXSocket wake = AFUNIXSocket.connectTo(boundAddress)) {
             loop.join(java.time.Duration.ofMillis(100));
         } catch (IOException e) {
-            log.debug("could not wake the accept loop of {}: {}", socketPath, e.toString());
+            log.debug("could not wake the accept loop of {}: {}", boundEndpoint, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -250,7 +311,7 @@ public final class UnixSocketTransport implements Transport {
 
         @Override
         public Endpoint endpoint() {
-            return new Endpoint(TransportKind.UNIX_SOCKET, socketPath.toString());
+            return boundEndpoint;
         }
 
         @Override
