@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command of README.md: installs everything the tests need on a fresh machine (Podman with a local busybox
-# image and its Docker-API service, the npm MCP clients), then builds and runs every test with the Maven wrapper.
+# image and its Docker-API service, the npm MCP clients, ss and iptables for the TCP keepalive tests), then builds and runs every test with the Maven wrapper.
 # Idempotent: a second run skips what is already in place.
 set -euo pipefail
 
@@ -19,6 +19,7 @@ echo "test.sh: JAVA_HOME=$JAVA_HOME" >&2
 export MCPD_TEST_PODMAN_SOCK="${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.sock}"
 bash scripts/setup-podman.sh >/dev/null
 bash scripts/setup-node-clients.sh >/dev/null
+bash scripts/setup-network-tools.sh >/dev/null
 
 # Behavioural time bounds in tests (100 ms close, 1 s shutdown) are multiplied by this on a busy 2-core machine.
 multiplier="${MCPD_TEST_TIME_MULTIPLIER:-2}"
