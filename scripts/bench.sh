@@ -4,6 +4,7 @@
 #   scripts/bench.sh --containers   also list_containers/stop_container against the Podman of scripts/setup-podman.sh
 #   scripts/bench.sh --lifecycle    only the lifecycle harness: reap latency (exit event, sweep), shutdown time (RUNS=20)
 #   scripts/bench.sh --resilience   only the daemon-loss load test: 8 proxies under load, daemon SIGKILLed (RUNS=3)
+#   scripts/bench.sh --transports   only ping round trips per transport (Unix socket vs TCP) with 1/8/64 clients
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,6 +18,10 @@ fi
 if [[ "${1:-}" == "--resilience" ]]; then
   echo "## Resilience ($(nproc) cores, $(date -u +%Y-%m-%d))"
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.mcpd.benchmarks.ResilienceHarness "$root" "${RUNS:-3}"
+fi
+if [[ "${1:-}" == "--transports" ]]; then
+  echo "## Transports ($(nproc) cores, $(date -u +%Y-%m-%d))"
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.mcpd.benchmarks.TransportHarness "$root" "${SECONDS_MEASURED:-5}"
 fi
 extra=()
 if [[ "${1:-}" == "--containers" ]]; then extra=(--containers "${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.sock}"); fi
