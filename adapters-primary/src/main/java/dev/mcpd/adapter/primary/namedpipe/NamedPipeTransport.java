@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The accept loop runs on one platform thread; each connection's handler on its own virtual thread, whose
  *       blocking pipe calls are handed to platform threads ({@link BlockingCalls}).
  *   <li>After {@link #requestStop()} a new client gets {@code ERROR_PIPE_BUSY} while live connections keep the name,
- *       then {@code ERROR_FILE_NOT_FOUND} once the last one closed: the name is released with the last instance.
+ *       then {@code ERROR_FILE_NOT_FOUND} once every end of every instance closed (a proxy still holding its end
+ *       keeps the name). The waiting instance is closed as soon as its cancelled {@code ConnectNamedPipe} returns; a
+ *       client that opens it in that moment reads end of stream.
  * </ol>
  *
  * <p>A pipe close by a peer is not always delivered on Windows (a peer frozen or killed while its handle is
@@ -104,8 +106,14 @@ public final class NamedPipeTransport implements Transport {
                 waiting.awaitClient();
             } catch (IOException e) {
                 if (!stopping) {
-                    log.warn("waiting for a client on {} failed: {}", pipeName, e.toString());
-                    waiting = replace(waiting);
+                    boolean clientLeftEarly = e instanceof PipeException pipe
+                            && pipe.errorCode() == Win32Error.ERROR_NO_DATA;
+                    if (clientLeftEarly) {
+                        log.debug("a client of {} left before it was accepted", pipeName);
+                    } else {
+                        log.warn("waiting for a client on {} failed: {}", pipeName, e.toString());
+                    }
+                    waiting = replace(waiting, !clientLeftEarly);
                 }
                 continue;
             }
@@ -140,11 +148,17 @@ public final class NamedPipeTransport implements Transport {
         return null;
     }
 
-    /** Replaces a waiting instance that failed; the new one exists before the old one closes (invariant 2). */
-    private PipeChannel replace(PipeChannel failed) {
+    /**
+     * Replaces a waiting instance that failed; the new one exists before the old one closes (invariant 2).
+     *
+     * @param backOff pause before waiting again, so that a failure that persists does not spin the accept thread
+     */
+    private PipeChannel replace(PipeChannel failed, boolean backOff) {
         PipeChannel next = nextInstance();
         failed.close();
-        pause();
+        if (backOff) {
+            pause();
+        }
         return next == null ? failed : next;
     }
 

@@ -45,7 +45,7 @@ final class InMemoryPipeApi implements PipeApi {
         private final Map<String, List<Instance>> names = new LinkedHashMap<>();
         private final Set<FakeHandle> open = new HashSet<>();
         private final List<String> violations = new ArrayList<>();
-        private final AtomicReference<Runnable> beforeNextBlockingCall = new AtomicReference<>();
+        private final AtomicReference<Hook> beforeNextBlockingCall = new AtomicReference<>();
         private final int bufferSize;
 
         Kernel() {
@@ -97,18 +97,21 @@ final class InMemoryPipeApi implements PipeApi {
             }
         }
 
+        private record Hook(String function, Runnable action) {}
+
         /**
-         * Runs {@code hook} in the next read, write or connect wait, after the call entered the API and before it
-         * blocks: the window in which a {@code CancelIoEx} finds nothing to cancel.
+         * Runs {@code action} once, in the next call of {@code function} ({@code ReadFile}, {@code WriteFile} or
+         * {@code ConnectNamedPipe}), after the call entered the API and before it blocks: the window in which a
+         * {@code CancelIoEx} finds nothing to cancel yet.
          */
-        void beforeNextBlockingCall(Runnable hook) {
-            beforeNextBlockingCall.set(hook);
+        void beforeNextBlockingCall(String function, Runnable action) {
+            beforeNextBlockingCall.set(new Hook(function, action));
         }
 
-        private void runHook() {
-            Runnable hook = beforeNextBlockingCall.getAndSet(null);
-            if (hook != null) {
-                hook.run();
+        private void runHook(String function) {
+            Hook hook = beforeNextBlockingCall.get();
+            if (hook != null && hook.function().equals(function) && beforeNextBlockingCall.compareAndSet(hook, null)) {
+                hook.action().run();
             }
         }
 
@@ -221,7 +224,7 @@ final class InMemoryPipeApi implements PipeApi {
 
     @Override
     public void awaitClient(PipeHandle pipe) throws IOException {
-        kernel.runHook();
+        kernel.runHook("ConnectNamedPipe");
         kernel.lock.lock();
         try {
             FakeHandle handle = live(pipe, "ConnectNamedPipe");
@@ -320,7 +323,7 @@ final class InMemoryPipeApi implements PipeApi {
 
     @Override
     public int read(PipeHandle pipe, byte[] buffer, int offset, int length) throws IOException {
-        kernel.runHook();
+        kernel.runHook("ReadFile");
         kernel.lock.lock();
         try {
             FakeHandle handle = live(pipe, "ReadFile");
@@ -353,7 +356,7 @@ final class InMemoryPipeApi implements PipeApi {
 
     @Override
     public void write(PipeHandle pipe, byte[] buffer, int offset, int length) throws IOException {
-        kernel.runHook();
+        kernel.runHook("WriteFile");
         kernel.lock.lock();
         try {
             FakeHandle handle = live(pipe, "WriteFile");
