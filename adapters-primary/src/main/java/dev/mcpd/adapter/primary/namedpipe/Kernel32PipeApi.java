@@ -3,13 +3,16 @@ package dev.mcpd.adapter.primary.namedpipe;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.util.Objects.requireNonNull;
 
 import dev.mcpd.domain.model.Availability;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
@@ -74,10 +77,21 @@ public final class Kernel32PipeApi implements PipeApi {
     /** Size of each direction's pipe buffer, and the most bytes one read or write moves. */
     static final int BUFFER_SIZE = 64 * 1024;
 
-    /** {@code sizeof(OVERLAPPED)} on 64-bit Windows: Internal, InternalHigh, Offset/OffsetHigh|Pointer, hEvent. */
-    static final long OVERLAPPED_SIZE = 32;
+    /**
+     * {@code OVERLAPPED} (minwinbase.h) on 64-bit Windows: {@code ULONG_PTR Internal, InternalHigh}; a union of
+     * {@code DWORD Offset, OffsetHigh} and {@code PVOID Pointer}; {@code HANDLE hEvent}. Pure Java: building it looks
+     * nothing up.
+     */
+    static final StructLayout OVERLAPPED = MemoryLayout.structLayout(
+            JAVA_LONG.withName("Internal"),
+            JAVA_LONG.withName("InternalHigh"),
+            MemoryLayout.unionLayout(
+                    MemoryLayout.structLayout(JAVA_INT.withName("Offset"), JAVA_INT.withName("OffsetHigh")),
+                    ADDRESS.withName("Pointer")).withName("u"),
+            ADDRESS.withName("hEvent")).withName("OVERLAPPED");
+
     /** Offset of {@code OVERLAPPED.hEvent}. */
-    static final long OVERLAPPED_EVENT = 24;
+    static final long OVERLAPPED_EVENT = OVERLAPPED.byteOffset(MemoryLayout.PathElement.groupElement("hEvent"));
 
     private static final long INVALID_HANDLE_VALUE = -1L;
     private static final int TRUE = 1;
@@ -288,7 +302,7 @@ public final class Kernel32PipeApi implements PipeApi {
                 throw new PipeException("CreateEventW", Kernel32.lastError(state), "event for " + function);
             }
             try {
-                MemorySegment ov = arena.allocate(OVERLAPPED_SIZE, 8); // zeroed, as OVERLAPPED must be
+                MemorySegment ov = arena.allocate(OVERLAPPED); // zeroed, as OVERLAPPED must be
                 ov.set(ADDRESS, OVERLAPPED_EVENT, event);
                 if (call.issue(state, ov) == FALSE) {
                     int error = Kernel32.lastError(state);
