@@ -22,7 +22,12 @@ import java.lang.invoke.VarHandle;
  * takes a capture-state segment ({@link #CAPTURE_STATE}) as its first argument. Types follow the Win32 headers on
  * 64-bit Windows: {@code HANDLE} and pointers are {@code ADDRESS}, {@code DWORD}, {@code ULONG} and {@code BOOL}
  * are {@code JAVA_INT}.
+ *
+ * <p>Looking up a library and linking a downcall are restricted methods: the JVM that runs them needs
+ * {@code --enable-native-access=ALL-UNNAMED} (or {@code Enable-Native-Access: ALL-UNNAMED} in the launched jar's
+ * manifest), else the JDK prints a warning on stderr, which a proxy must not (B-G7).
  */
+@SuppressWarnings("restricted") // deliberate: this class is the one place that links native code (ADR 0008)
 final class Kernel32 {
 
     private Kernel32() {}
