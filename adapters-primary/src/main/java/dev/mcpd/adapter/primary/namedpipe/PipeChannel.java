@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       {@link AsynchronousCloseException}. A call started after close throws {@link ClosedChannelException}.
  *   <li>{@code CloseHandle} runs exactly once, and only when no call is in progress on the handle: a Win32 handle
  *       value can be reused by the next handle the process opens, so closing under a call could make that call
- *       read from someone else's file. The last call to leave closes it.
+ *       read from someone else's file. The last call to leave closes it. For the same reason no
+ *       {@code CancelIoEx} runs after the {@code CloseHandle} (one lock orders them).
  *   <li>A call that had entered but not yet blocked when {@code CancelIoEx} ran (cancel only reaches calls already
  *       pending) is cancelled by a re-sweep every millisecond until it leaves, for up to {@link #CANCEL_SWEEP_LIMIT};
  *       past that the handle is leaked with a log line rather than closed under the call.
