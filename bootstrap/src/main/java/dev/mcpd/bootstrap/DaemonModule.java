@@ -6,6 +6,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
+import dev.mcpd.adapter.primary.namedpipe.Kernel32PipeApi;
+import dev.mcpd.adapter.primary.namedpipe.NamedPipeTransport;
+import dev.mcpd.adapter.primary.namedpipe.PipeName;
 import dev.mcpd.adapter.primary.tcp.TcpTransport;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
@@ -82,8 +85,13 @@ final class DaemonModule extends AbstractModule {
     @Provides
     @Singleton
     List<Transport> transports(StateDirectory state) {
+        // The platform's default first (B-T1): a named pipe on Windows, a Unix socket elsewhere. The other one is
+        // listed too, so daemon_status and doctor show it with the reason it cannot run here.
         List<Transport> transports = new ArrayList<>();
-        transports.add(new UnixSocketTransport(state.socketPath()));
+        Transport pipe = new NamedPipeTransport(new Kernel32PipeApi(),
+                PipeName.forStateDir(state.root(), System.getProperty("user.name", "")));
+        Transport unix = new UnixSocketTransport(state.socketPath());
+        transports.addAll(pipe.availability().isAvailable() ? List.of(pipe, unix) : List.of(unix, pipe));
         config.tcp().listen().ifPresent(listen -> {
             if (!listen.isLoopbackOnly() && listen.tls().isEmpty()) {
                 log.warn("TCP on {} is reachable from other machines without TLS: the token and every message cross the "

@@ -73,11 +73,14 @@ final class Doctor {
         if (status.get("transports") instanceof List<?> transports) {
             for (Object t : transports) {
                 Map<String, Object> transport = Json.asObject(t);
-                boolean ok = Boolean.TRUE.equals(transport.get("available")) && transport.get("endpoint") != null;
+                boolean available = Boolean.TRUE.equals(transport.get("available"));
+                boolean ok = available && transport.get("endpoint") != null;
                 tcpListening |= ok && "tcp".equals(transport.get("kind"));
+                // A transport this platform lacks (a named pipe off Windows) is a warning: mcpd runs without it.
                 checks.add(new DoctorCheck("listening " + transport.get("kind"), ok,
                         ok ? String.valueOf(transport.get("endpoint")) : "not listening: " + transport.get("reason"),
-                        "see " + config.stateDir().resolve("daemon.log")));
+                        available ? "see " + config.stateDir().resolve("daemon.log") : "nothing to do on this platform",
+                        !available));
             }
         }
         if (config.tcp().listen().isPresent() && !tcpListening) {

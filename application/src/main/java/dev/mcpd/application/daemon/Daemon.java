@@ -174,7 +174,7 @@ public final class Daemon {
                 codec, activity, clock);
         for (Transport transport : transports) {
             if (!transport.availability().isAvailable()) {
-                log.warn("transport {} unavailable: {}", transport.kind(), transport.availability().reason());
+                log.info("transport {} not started: {}", transport.kind(), transport.availability().reason());
                 continue;
             }
             endpoints.put(transport, transport.start(handler));

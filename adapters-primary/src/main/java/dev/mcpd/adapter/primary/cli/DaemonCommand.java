@@ -123,8 +123,8 @@ final class DaemonCommand implements Callable<Integer> {
                     s.get("uptimeSeconds"));
             for (Object t : list(s.get("transports"))) {
                 Map<?, ?> m = (Map<?, ?>) t;
-                out.printf("  transport %-7s %s%s%n", m.get("kind"), m.get("endpoint"),
-                        Boolean.TRUE.equals(m.get("available")) ? "" : " (unavailable: " + m.get("reason") + ")");
+                out.printf("  transport %-7s %s%n", m.get("kind"), Boolean.TRUE.equals(m.get("available"))
+                        ? String.valueOf(m.get("endpoint")) : "not listening: " + m.get("reason"));
             }
             for (Object e : list(s.get("engines"))) {
                 Map<?, ?> m = (Map<?, ?>) e;
