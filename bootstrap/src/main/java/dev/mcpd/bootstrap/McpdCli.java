@@ -129,7 +129,7 @@ final class McpdCli implements CliBackend {
     }
 
     private Connectors connectors() {
-        return new Connectors(config.tcp().keepalive(), config.connectTimeout());
+        return new Connectors(config.tcp(), config.connectTimeout());
     }
 
     @Override

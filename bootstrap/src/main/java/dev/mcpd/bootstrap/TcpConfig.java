@@ -18,16 +18,19 @@ import java.util.Optional;
  *     default); {@code none} is accepted for loopback binds only
  * @param keepalive keepalive of every TCP connection, daemon and proxy side ({@code MCPD_TCP_KEEPALIVE=60s/10s/3})
  * @param token the token a proxy presents when it connects over TCP ({@code MCPD_TCP_TOKEN}), if given there
+ * @param trust a PEM file of certificates a proxy trusts: when set, the proxy speaks TLS to TCP daemons
+ *     ({@code MCPD_TCP_TLS_CA})
  */
 public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKeepalive keepalive,
-        Optional<AccessToken> token) {
+        Optional<AccessToken> token, Optional<Path> trust) {
 
     /** The variables read here. */
     static final List<String> KEYS = List.of("MCPD_TCP_LISTEN", "MCPD_TCP_AUTH", "MCPD_TCP_KEEPALIVE",
-            "MCPD_TCP_TLS_CERT", "MCPD_TCP_TLS_KEY", "MCPD_TCP_TOKEN");
+            "MCPD_TCP_TLS_CERT", "MCPD_TCP_TLS_KEY", "MCPD_TCP_TOKEN", "MCPD_TCP_TLS_CA");
 
     /** No TCP, token required, default keepalive. */
-    public static final TcpConfig OFF = new TcpConfig(Optional.empty(), true, TcpKeepalive.DEFAULTS, Optional.empty());
+    public static final TcpConfig OFF = new TcpConfig(Optional.empty(), true, TcpKeepalive.DEFAULTS, Optional.empty(),
+            Optional.empty());
 
     /** Reads the TCP settings; each problem is added to {@code problems} (all are reported together, B-X2). */
     static TcpConfig fromEnvironment(Map<String, String> env, List<String> problems) {
@@ -62,7 +65,17 @@ public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKe
                 problems.add("MCPD_TCP_TOKEN: " + e.getMessage());
             }
         }
-        return new TcpConfig(listen, !auth.equals("none"), keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, token);
+        Optional<Path> trust = Optional.empty();
+        String trustText = env.getOrDefault("MCPD_TCP_TLS_CA", "").strip();
+        if (!trustText.isEmpty()) {
+            if (Files.isReadable(Path.of(trustText))) {
+                trust = Optional.of(Path.of(trustText));
+            } else {
+                problems.add("MCPD_TCP_TLS_CA=" + trustText + " is not a readable PEM file");
+            }
+        }
+        return new TcpConfig(listen, !auth.equals("none"), keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, token,
+                trust);
     }
 
     /** Parses {@code IDLE/INTERVAL/COUNT}, e.g. {@code 60s/10s/3}. */

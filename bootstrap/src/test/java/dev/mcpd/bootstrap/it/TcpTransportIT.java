@@ -137,6 +137,32 @@ class TcpTransportIT {
     }
 
     @Test
+    void aProxyTrustingTheDaemonsCertificateTalksTlsToIt() throws Exception {
+        Path certs = Files.createTempDirectory("mcpd-it-tls");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=mcpd it",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", certs.resolve("key.pem").toString(),
+                "-out", certs.resolve("cert.pem").toString()).redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        try (McpdHarness tlsDaemon = new McpdHarness().env("MCPD_TCP_LISTEN", "127.0.0.1:0")
+                .env("MCPD_TCP_TLS_CERT", certs.resolve("cert.pem").toString())
+                .env("MCPD_TCP_TLS_KEY", certs.resolve("key.pem").toString())) {
+            assertThat(tlsDaemon.run(Duration.ofSeconds(60), "daemon", "start").exitCode()).isZero();
+            JsonNode tlsRecord = JSON.readTree(tlsDaemon.stateDir().resolve("daemon.json").toFile());
+            String endpoint = tlsRecord.path("endpoints").get(1).asText();
+            assertThat(endpoint).startsWith("tcp://");
+            elsewhere.env("MCPD_TCP_TLS_CA", certs.resolve("cert.pem").toString())
+                    .env("MCPD_TCP_TOKEN", tlsRecord.path("token").asText());
+            try (McpdHarness.StdioSession session = elsewhere.serve("--connect", endpoint)) {
+                session.initialize();
+                assertThat(((Number) session.daemonStatus().get("pid")).longValue())
+                        .isEqualTo(tlsDaemon.daemonPid().orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void doctorListsEachTransportWithItsEndpoint() throws Exception {
         McpdHarness.Result doctor = daemon.run(Duration.ofSeconds(60), "doctor");
         assertThat(doctor.stdout()).containsPattern("listening unix.*" + java.util.regex.Pattern.quote(

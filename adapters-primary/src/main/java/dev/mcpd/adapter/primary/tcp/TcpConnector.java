@@ -15,6 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The proxy's side of the TCP transport, on a plain JDK {@link Socket} (no Vert.x in the proxy: it starts per
@@ -26,14 +29,24 @@ public final class TcpConnector implements DaemonConnector {
 
     private final TcpKeepalive keepalive;
     private final Duration connectTimeout;
+    private final Optional<SSLContext> tls;
 
     /**
      * @param keepalive keepalive for every connection made
      * @param connectTimeout how long a connect may take (a filtered port never answers)
      */
     public TcpConnector(TcpKeepalive keepalive, Duration connectTimeout) {
+        this(keepalive, connectTimeout, Optional.empty());
+    }
+
+    /**
+     * @param tls when present, every connection is TLS with this trust ({@link TlsTrust}) and the daemon's
+     *     certificate must name the host connected to (HTTPS-style endpoint identification)
+     */
+    public TcpConnector(TcpKeepalive keepalive, Duration connectTimeout, Optional<SSLContext> tls) {
         this.keepalive = requireNonNull(keepalive, "keepalive is null");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
+        this.tls = requireNonNull(tls, "tls is null");
     }
 
     /**
@@ -51,11 +64,26 @@ public final class TcpConnector implements DaemonConnector {
             keepalive.applyTo(socket);
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
+            if (tls.isPresent()) {
+                socket = handshake(socket, address);
+            }
         } catch (IOException e) {
             socket.close();
             throw e;
         }
         return new SocketConnection(endpoint, socket);
+    }
+
+    private SSLSocket handshake(Socket plain, TcpListen address) throws IOException {
+        SSLSocket secure = (SSLSocket) tls.orElseThrow().getSocketFactory()
+                .createSocket(plain, address.host(), address.port(), true);
+        SSLParameters parameters = secure.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        secure.setSSLParameters(parameters);
+        secure.setSoTimeout((int) connectTimeout.toMillis());
+        secure.startHandshake();
+        secure.setSoTimeout(0);
+        return secure;
     }
 
     /** A client connection; package-visible so tests can read its socket options back. */
