@@ -1,6 +1,10 @@
 package dev.mcpd.bdd;
 
+import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.adapter.primary.tcp.TcpListen;
+import dev.mcpd.adapter.primary.tcp.TcpTransport;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
+import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.Transport;
@@ -19,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The driver the steps talk to: a real daemon transport on a real Unix socket, real peer processes, and the
+ * The driver the steps talk to: a real daemon transport (Unix socket or TCP), real peer processes, and the
  * instants that the scenarios' time bounds are measured between.
  */
 public final class DaemonWorld {
@@ -36,9 +40,12 @@ public final class DaemonWorld {
     private Transport transport;
     private Endpoint endpoint;
 
-    public void listen() throws IOException {
+    /** Starts the daemon's transport of {@code kind}: a Unix socket in a temp dir, or TCP on a free loopback port. */
+    public void listen(TransportKind kind) throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-bdd-");
-        transport = new UnixSocketTransport(dir.resolve("daemon.sock"));
+        transport = kind == TransportKind.TCP
+                ? new TcpTransport(new TcpListen("127.0.0.1", 0, TcpKeepalive.DEFAULTS, java.util.Optional.empty()))
+                : new UnixSocketTransport(dir.resolve("daemon.sock"));
         endpoint = transport.start(this::handle);
     }
 
@@ -64,7 +71,7 @@ public final class DaemonWorld {
     public Process startPeer(String mode) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process peer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), PeerProcess.class.getName(),
-                endpoint.address(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                endpoint.toString(), mode).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         peers.add(peer);
         String line = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"connected".equals(line)) {

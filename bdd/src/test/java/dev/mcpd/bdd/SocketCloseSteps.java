@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpd.domain.testing.TestTime;
 import io.cucumber.java.After;
 import io.cucumber.java.en.And;
+import dev.mcpd.domain.model.TransportKind;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
@@ -17,14 +18,14 @@ public class SocketCloseSteps {
     private Process peer;
     private Duration stopTook;
 
-    @After("@transport-unix")
+    @After("@close-speed")
     public void cleanUp() throws Exception {
         world.cleanUp();
     }
 
-    @Given("the daemon's Unix socket transport is listening")
-    public void listening() throws Exception {
-        world.listen();
+    @Given("^the daemon's (Unix socket|TCP) transport is listening$")
+    public void listening(String transport) throws Exception {
+        world.listen(transport.equals("TCP") ? TransportKind.TCP : TransportKind.UNIX_SOCKET);
     }
 
     @Given("a peer process that never reads")
