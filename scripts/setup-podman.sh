@@ -150,7 +150,15 @@ ping_ok() {
   [ -S "$SOCK" ] && [ "$(curl -s --max-time 2 --unix-socket "$SOCK" http://d/_ping 2>/dev/null || true)" = "OK" ]
 }
 
-if ping_ok && [ "$conf_changed" -eq 0 ]; then
+# A service started from a directory that was deleted since (a CI clone removed and cloned again) answers _ping
+# but cannot start containers ("conmon: Failed to get working directory"): restart it.
+cwd_gone=0
+if [ -f "$PID_FILE" ] && readlink "/proc/$(cat "$PID_FILE" 2>/dev/null)/cwd" 2>/dev/null | grep -q ' (deleted)$'; then
+  log "our podman service runs in a deleted directory; restarting it"
+  cwd_gone=1
+fi
+
+if ping_ok && [ "$conf_changed" -eq 0 ] && [ "$cwd_gone" -eq 0 ]; then
   log "podman service already answering on $SOCK"
 else
   if [ -f "$PID_FILE" ]; then
@@ -169,8 +177,9 @@ else
     $SUDO mkdir -p "$(dirname "$SOCK")"
     rm -f "$SOCK"
     log "starting podman system service on $SOCK (log $LOG_FILE)"
-    nohup setsid $SUDO podman system service --time=0 "unix://$SOCK" \
-      </dev/null >>"$LOG_FILE" 2>&1 &
+    # From / so that the service (and every conmon it starts) outlives the directory this script ran in.
+    (cd / && exec nohup setsid $SUDO podman system service --time=0 "unix://$SOCK" \
+      </dev/null >>"$LOG_FILE" 2>&1) &
     echo $! >"$PID_FILE"
     for _ in $(seq 1 300); do
       ping_ok && break

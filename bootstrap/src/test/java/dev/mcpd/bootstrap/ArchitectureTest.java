@@ -69,7 +69,11 @@ class ArchitectureTest {
     @Test
     void eachBackendLibraryStaysInItsAdapter() {
         noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.primary.tcp..")
-                .should().dependOnClassesThat().resideInAPackage("io.vertx..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.primary.namedpipe..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
+                .because("native calls (FFM) are confined to the named-pipe adapter (ADR 0008)")
                 .check(classes);
         noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.secondary.hyperd..")
                 .should().dependOnClassesThat().resideInAPackage("java.sql..")
