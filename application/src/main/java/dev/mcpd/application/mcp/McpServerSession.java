@@ -53,6 +53,8 @@ public final class McpServerSession {
     private final int pageSize;
     private final JsonCodec codec;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** Call threads not yet done, answer sent included: {@link #awaitIdle} waits for these, not for {@link #inFlight}. */
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private record InFlight(Object id, Thread thread, McpCallContext context) {}
@@ -254,10 +256,19 @@ public final class McpServerSession {
             send(JsonRpc.error(id, JsonRpc.INVALID_REQUEST, "Invalid Request: id " + id + " is already in flight"));
             return;
         }
+        running.incrementAndGet();
         thread.start();
     }
 
     private void runCall(Object id, String key, ToolCatalog.Entry entry, Map<String, Object> arguments, McpCallContext context) {
+        try {
+            runCallAndAnswer(id, key, entry, arguments, context);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void runCallAndAnswer(Object id, String key, ToolCatalog.Entry entry, Map<String, Object> arguments, McpCallContext context) {
         Map<String, Object> response;
         try {
             ToolResult result = entry.engine().call(entry.tool().name(), arguments, context);
@@ -313,13 +324,15 @@ public final class McpServerSession {
     }
 
     /**
-     * Waits until no tool call is running, at most {@code timeout}.
+     * Waits until no tool call is running and every answer has been sent, at most {@code timeout}. (A call leaves
+     * {@link #inFlight} just before its answer is written; waiting on that alone let a proxy exit on stdin EOF with
+     * the answer not yet written.)
      *
      * @return true if idle
      */
     public boolean awaitIdle(Duration timeout) {
         long until = System.nanoTime() + timeout.toNanos();
-        while (!inFlight.isEmpty() && System.nanoTime() < until) {
+        while (running.get() > 0 && System.nanoTime() < until) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -327,7 +340,7 @@ public final class McpServerSession {
                 return false;
             }
         }
-        return inFlight.isEmpty();
+        return running.get() == 0;
     }
 
     /** The number of tool calls running. */
