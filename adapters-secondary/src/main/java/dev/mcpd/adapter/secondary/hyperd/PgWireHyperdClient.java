@@ -188,7 +188,7 @@ public final class PgWireHyperdClient implements HyperdClient {
                     return read(rows, maxRows);
                 }
             } finally {
-                connection.rollback();
+                rollbackQuietly(connection);
             }
         });
     }
@@ -472,6 +472,9 @@ public final class PgWireHyperdClient implements HyperdClient {
         properties.setProperty("preferQueryMode", "extendedForPrepared");
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "5");
+        // A statement that failed waits for its cancel request to finish; to a frozen server the default of 10 s
+        // would add 10 s to every deadline.
+        properties.setProperty("cancelSignalTimeout", "1");
         properties.setProperty("ApplicationName", "mcpd");
         return properties;
     }
@@ -712,6 +715,15 @@ public final class PgWireHyperdClient implements HyperdClient {
             i++;
         }
         return sql.substring(start, i).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Ends a read-only transaction; on a broken connection the original error is what matters. */
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback after a read-only query: {}", e.getMessage());
+        }
     }
 
     private static void dropQuietly(Connection connection, TableRef ref) {

@@ -32,6 +32,11 @@ public record PgWireHyperdClientConfig(
         }
     }
 
+    /** These settings with another default database file. */
+    public PgWireHyperdClientConfig withDatabase(Path file) {
+        return new PgWireHyperdClientConfig(file, logDir, poolSize, borrowTimeout, socketGrace, startTimeout);
+    }
+
     /** The defaults, with files under {@code hyperdDir}. */
     public static PgWireHyperdClientConfig defaults(Path hyperdDir) {
         return new PgWireHyperdClientConfig(hyperdDir.resolve("mcpd.hyper"), hyperdDir.resolve("log"), 8,
