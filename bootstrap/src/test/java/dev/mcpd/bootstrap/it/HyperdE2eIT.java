@@ -97,7 +97,7 @@ class HyperdE2eIT {
                 "sql=SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY region");
         assertThat(query.exitCode()).as(query.stderr()).isZero();
         JsonNode result = JSON.readTree(query.stdout());
-        assertThat(result.path("structuredContent").path("rows").toString()).isEqualTo("[[\"north\",12.0],[\"south\",4.0]]");
+        assertThat(result.path("structuredContent").path("rows").toString()).isEqualTo("[[\"north\",12],[\"south\",4]]");
         assertThat(result.path("content").get(0).path("text").asText()).contains("north").contains("(2 rows)");
         assertThat(mcpd.daemonPid()).as("one shared daemon served both sessions").contains(daemon);
 
