@@ -37,7 +37,7 @@ public final class HyperdWorld {
         private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
         private long nextId;
 
-        Session() throws IOException {
+        Session() throws Exception {
             ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/mcpd").toString(), "serve", "--mcp");
             builder.environment().clear();
             builder.environment().putAll(env);
@@ -121,7 +121,7 @@ public final class HyperdWorld {
         return stateDir.resolve(name);
     }
 
-    public Session session() throws IOException {
+    public Session session() throws Exception {
         Session session = new Session();
         sessions.add(session);
         return session;
