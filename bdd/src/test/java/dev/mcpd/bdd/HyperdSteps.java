@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public class HyperdSteps {
 
     private static final String SLOW_QUERY =
-            "SELECT sum((a.a * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
+            "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
 
     private final HyperdWorld world = new HyperdWorld();
     private JsonNode answer;

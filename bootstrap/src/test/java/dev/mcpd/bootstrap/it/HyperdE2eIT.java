@@ -31,7 +31,7 @@ class HyperdE2eIT {
     private static final Path NODE = McpdHarness.root().resolve("e2e/node");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SLOW_QUERY =
-            "SELECT sum((a.a * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
+            "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
 
     private McpdHarness mcpd;
     private Path hyperd;

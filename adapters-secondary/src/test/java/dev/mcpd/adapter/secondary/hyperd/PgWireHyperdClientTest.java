@@ -34,7 +34,7 @@ class PgWireHyperdClientTest {
 
     /** A query that keeps hyperd busy for several seconds on this machine. */
     static final String SLOW_QUERY =
-            "SELECT sum((a.a * b.b) % 7) FROM generate_series(1, 40000) a, generate_series(1, 200000) b";
+            "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 40000) a, generate_series(1, 200000) b";
 
     @TempDir
     Path dir;
