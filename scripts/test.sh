@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of README.md: installs everything the tests need on a fresh machine (Podman with a local busybox
-# image and its Docker-API service, the npm MCP clients, ss and iptables for the TCP keepalive tests), then builds and runs every test with the Maven wrapper.
+# image and its Docker-API service, the npm MCP clients, a real hyperd, ss/iptables/openssl for the TCP
+# tests), then builds and runs every test with the Maven wrapper.
 # Idempotent: a second run skips what is already in place.
 set -euo pipefail
 
@@ -20,6 +21,10 @@ export MCPD_TEST_PODMAN_SOCK="${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.soc
 bash scripts/setup-podman.sh >/dev/null
 bash scripts/setup-node-clients.sh >/dev/null
 bash scripts/setup-network-tools.sh >/dev/null
+# A real hyperd for the hyperd engine's tests (issue 7); under CI a missing hyperd fails those tests, never skips them.
+MCPD_HYPERD_PATH="$(bash scripts/setup-hyperd.sh | tail -n 1)"
+export MCPD_HYPERD_PATH
+echo "test.sh: MCPD_HYPERD_PATH=$MCPD_HYPERD_PATH" >&2
 
 # Behavioural time bounds in tests (100 ms close, 1 s shutdown) are multiplied by this on a busy 2-core machine.
 multiplier="${MCPD_TEST_TIME_MULTIPLIER:-2}"

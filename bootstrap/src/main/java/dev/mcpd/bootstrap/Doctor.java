@@ -2,9 +2,11 @@ package dev.mcpd.bootstrap;
 
 import dev.mcpd.adapter.primary.cli.CliBackend.DoctorCheck;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
+import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
 import dev.mcpd.adapter.secondary.process.ProcessDaemonLauncher;
 import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.client.DaemonToolClient;
+import dev.mcpd.application.hyperd.HyperdEngine;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.wire.LineReader;
 import dev.mcpd.domain.port.JsonCodec;
@@ -36,6 +38,7 @@ final class Doctor {
         checks.add(new DoctorCheck("java", feature >= 25, "Java " + Runtime.version() + " at " + System.getProperty("java.home"),
                 "install a Java 25 JDK and set JAVA_HOME (bin/mcpd also looks in /usr/lib/jvm/temurin-25*)"));
         checks.add(stateDir());
+        checks.add(hyperdBinary());
         boolean unix = McpdCli.unixSocketUsable(config);
         checks.add(new DoctorCheck("transport unix", unix, unix ? "junixsocket loaded; socket " + config.stateDir().resolve("daemon.sock")
                 : "junixsocket cannot run here or the socket path is too long",
@@ -89,6 +92,15 @@ final class Doctor {
                     "restart the daemon with the same environment: `mcpd daemon stop && mcpd daemon start`"));
         }
         return checks;
+    }
+
+    /** Where a hyperd was found, or every place looked at (issue 7); a warning unless the hyperd engine is enabled. */
+    private DoctorCheck hyperdBinary() {
+        HyperdBinaryLocator.Located located = HyperdBinaryLocator.system();
+        boolean enabled = config.engines().contains(HyperdEngine.NAME);
+        return new DoctorCheck("hyperd", located.binary().isPresent(), located.binary()
+                .map(path -> path + (enabled ? " (engine enabled)" : " (engine not enabled: MCPD_ENGINES=containers,hyperd)"))
+                .orElse(located.whyMissing()), fixFor(HyperdEngine.NAME), !enabled);
     }
 
     private DoctorCheck stateDir() {
@@ -170,6 +182,8 @@ final class Doctor {
         return switch (engine) {
             case "containers" -> "start a container runtime: `podman system service --time=0 unix:///run/podman/podman.sock &`"
                     + " or Docker, or point DOCKER_HOST / MCPD_CONTAINER_HOST at its socket";
+            case "hyperd" -> "run scripts/setup-hyperd.sh (it prints the path) and set MCPD_HYPERD_PATH to it, or "
+                    + "pip install tableauhyperapi; hyperd's own log is in " + "<state dir>/hyperd/log";
             default -> "see the daemon log";
         };
     }

@@ -8,13 +8,18 @@ import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeProvider;
 import dev.mcpd.application.containers.ContainerEngine;
 import dev.mcpd.application.containers.ContainerEngineConfig;
 import dev.mcpd.application.containers.ContainerEngineFactory;
+import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
+import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClient;
+import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClientConfig;
 import dev.mcpd.application.diagnostics.DiagnosticsEngine;
+import dev.mcpd.application.hyperd.HyperdEngine;
+import dev.mcpd.application.hyperd.HyperdEngineConfig;
 import dev.mcpd.domain.port.Engine;
 import java.time.Clock;
 import dev.mcpd.domain.port.EngineFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The optional engines this build offers, chosen by {@code MCPD_ENGINES}: Guice modules for the daemon, and plain
@@ -22,11 +27,12 @@ import java.util.function.Supplier;
  */
 final class Engines {
 
-    private record Offer(String name, Supplier<EngineFactory> factory) {}
+    private record Offer(String name, Function<McpdConfig, EngineFactory> factory) {}
 
     private static final List<Offer> OFFERS = List.of(
-            new Offer(ContainerEngine.NAME, Engines::containers),
-            new Offer(DiagnosticsEngine.NAME, DiagnosticsEngine.Factory::new));
+            new Offer(ContainerEngine.NAME, config -> containers()),
+            new Offer(HyperdEngine.NAME, Engines::hyperd),
+            new Offer(DiagnosticsEngine.NAME, config -> new DiagnosticsEngine.Factory()));
 
     private Engines() {}
 
@@ -60,12 +66,35 @@ final class Engines {
         };
     }
 
+    /**
+     * The hyperd SQL engine (B-B3): one hyperd per engine, found by {@link HyperdBinaryLocator} and started on the
+     * first SQL call (so a proxy serving in-process, B-G4, starts its own only when a session uses it). Its files live
+     * in {@code <state dir>/hyperd}. The client (pool and hyperd) belongs to the engine: closing the engine closes the
+     * pool and stops hyperd (B-E1).
+     */
+    private static EngineFactory hyperd(McpdConfig config) {
+        return new EngineFactory() {
+            @Override
+            public String name() {
+                return HyperdEngine.NAME;
+            }
+
+            @Override
+            public Engine create() {
+                Clock clock = Clock.systemUTC();
+                PgWireHyperdClient client = new PgWireHyperdClient(HyperdBinaryLocator.system(),
+                        PgWireHyperdClientConfig.defaults(config.stateDir().resolve("hyperd")), clock);
+                return new OwningEngine(new HyperdEngine(client, HyperdEngineConfig.defaults(), clock), client);
+            }
+        };
+    }
+
     /** Factories for the enabled engines, in the order offered. */
     static List<EngineFactory> factories(McpdConfig config) {
         List<EngineFactory> factories = new ArrayList<>();
         for (Offer offer : OFFERS) {
             if (config.engines().contains(offer.name())) {
-                factories.add(offer.factory().get());
+                factories.add(offer.factory().apply(config));
             }
         }
         return factories;

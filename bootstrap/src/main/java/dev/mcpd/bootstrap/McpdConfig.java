@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * @param maxLineBytes longest line, bytes (B-C4)
  * @param connectTimeout how long a proxy waits for a cold-started daemon (B-S3)
  * @param hostPid the host process past a launcher shim (B-G1), or {@code null}
- * @param engines the optional engines to enable, e.g. {@code containers}
+ * @param engines the optional engines to enable, e.g. {@code containers}; {@code hyperd} is opt-in (ADR 0007)
  * @param clientSweep how often the daemon's liveness sweep runs (B-L3)
  * @param maxIdle the inactivity backstop; zero = off (B-L5)
  * @param ppidPoll how often a proxy checks that its host lives (B-G1), {@code MCPD_PPID_POLL}, default 5s
@@ -59,7 +59,7 @@ public record McpdConfig(
             "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT")).toList();
 
     /** The engines this build knows. */
-    public static final Set<String> KNOWN_ENGINES = Set.of("containers", "diagnostics");
+    public static final Set<String> KNOWN_ENGINES = Set.of("containers", "hyperd", "diagnostics");
 
     /**
      * Reads the configuration.
@@ -114,7 +114,7 @@ public record McpdConfig(
                 continue;
             }
             if (!KNOWN_ENGINES.contains(n)) {
-                problems.add("MCPD_ENGINES names unknown engine '" + n + "' (known: containers, diagnostics)");
+                problems.add("MCPD_ENGINES names unknown engine '" + n + "' (known: containers, hyperd, diagnostics)");
             }
             engines.add(n);
         }

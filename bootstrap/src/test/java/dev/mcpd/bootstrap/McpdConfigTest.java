@@ -31,7 +31,7 @@ class McpdConfigTest {
         McpdConfig config = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/y", "MCPD_NO_DAEMON", "1",
                 "MCPD_DAEMON_IDLE_TIMEOUT", "0", "MCPD_DAEMON_SHUTDOWN_GRACE", "500ms", "MCPD_DAEMON_CALL_TIMEOUT", "PT30S",
                 "MCPD_CONNECT_TIMEOUT", "1h", "MCPD_DAEMON_MAX_LINE", "65536", "MCPD_HOST_PID", "42",
-                "MCPD_ENGINES", "diagnostics,containers", "MCPD_LOG_LEVEL", "DEBUG"));
+                "MCPD_ENGINES", "diagnostics,containers,hyperd", "MCPD_LOG_LEVEL", "DEBUG"));
         assertThat(config.noDaemon()).isTrue();
         assertThat(config.idleTimeout()).isZero();
         assertThat(config.shutdownGrace()).isEqualTo(Duration.ofMillis(500));
@@ -39,7 +39,7 @@ class McpdConfigTest {
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(config.maxLineBytes()).isEqualTo(65536);
         assertThat(config.hostPid()).isEqualTo(42L);
-        assertThat(config.engines()).containsExactlyInAnyOrder("diagnostics", "containers");
+        assertThat(config.engines()).containsExactlyInAnyOrder("diagnostics", "containers", "hyperd");
         assertThat(config.logLevel()).isEqualTo("debug");
     }
 

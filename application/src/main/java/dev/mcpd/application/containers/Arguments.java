@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * Typed reading of one tool call's {@code arguments} object. A JSON {@code null} counts as absent. Every problem is
  * an {@link InvalidArgumentException} whose message names the tool, the argument and what it accepts.
  */
-final class Arguments {
+public final class Arguments {
 
     private static final Pattern UNIX_SECONDS = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
@@ -37,7 +37,7 @@ final class Arguments {
      * @throws InvalidArgumentException if {@code raw} has a key outside {@code accepted} (the schemas say
      *         {@code additionalProperties: false})
      */
-    Arguments(String tool, Map<String, Object> raw, Set<String> accepted) throws InvalidArgumentException {
+    public Arguments(String tool, Map<String, Object> raw, Set<String> accepted) throws InvalidArgumentException {
         this.tool = requireNonNull(tool, "tool is null");
         this.raw = requireNonNull(raw, "raw is null");
         for (String key : raw.keySet()) {
@@ -48,7 +48,7 @@ final class Arguments {
         }
     }
 
-    String requiredString(String key) throws InvalidArgumentException {
+    public String requiredString(String key) throws InvalidArgumentException {
         String value = optionalString(key);
         if (value == null) {
             throw problem(key, "is required");
@@ -57,7 +57,7 @@ final class Arguments {
     }
 
     /** A non-blank string, or {@code null} when absent. */
-    String optionalString(String key) throws InvalidArgumentException {
+    public String optionalString(String key) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return null;
@@ -72,7 +72,7 @@ final class Arguments {
     }
 
     /** A container name or id: a non-blank string without whitespace or '/'. */
-    String container(String key) throws InvalidArgumentException {
+    public String container(String key) throws InvalidArgumentException {
         String value = requiredString(key);
         if (value.length() > 256 || value.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c < 0x20)) {
             throw problem(key, "must be a container name or id (no spaces or '/'), not '" + value + "'");
@@ -80,7 +80,7 @@ final class Arguments {
         return value;
     }
 
-    boolean flag(String key, boolean defaultValue) throws InvalidArgumentException {
+    public boolean flag(String key, boolean defaultValue) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return defaultValue;
@@ -91,7 +91,7 @@ final class Arguments {
         return bool;
     }
 
-    long integer(String key, long defaultValue, long minimum, long maximum) throws InvalidArgumentException {
+    public long integer(String key, long defaultValue, long minimum, long maximum) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return defaultValue;
@@ -107,7 +107,7 @@ final class Arguments {
     }
 
     /** A list of strings; empty when absent. */
-    List<String> strings(String key) throws InvalidArgumentException {
+    public List<String> strings(String key) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return List.of();
@@ -126,7 +126,7 @@ final class Arguments {
     }
 
     /** An object whose values are strings, in the caller's order; empty when absent. */
-    Map<String, String> stringMap(String key) throws InvalidArgumentException {
+    public Map<String, String> stringMap(String key) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return Map.of();
@@ -149,7 +149,7 @@ final class Arguments {
     }
 
     /** Label selectors from an object: a string value must match exactly, {@code null} only requires the label. */
-    List<LabelSelector> labelSelectors(String key) throws InvalidArgumentException {
+    public List<LabelSelector> labelSelectors(String key) throws InvalidArgumentException {
         Object value = raw.get(key);
         if (value == null) {
             return List.of();
@@ -178,7 +178,7 @@ final class Arguments {
      * unix seconds ({@code 1767261600}) or a duration back from {@code now} ({@code 30s}, {@code 10m}, {@code 2h},
      * {@code 1d}, {@code 1h30m}), as {@code docker logs --since} takes them; {@code null} when absent.
      */
-    Instant since(String key, Instant now) throws InvalidArgumentException {
+    public Instant since(String key, Instant now) throws InvalidArgumentException {
         String text = optionalString(key);
         if (text == null) {
             return null;
@@ -214,7 +214,7 @@ final class Arguments {
         }
     }
 
-    InvalidArgumentException problem(String key, String what) {
+    public InvalidArgumentException problem(String key, String what) {
         return new InvalidArgumentException(tool + ": argument '" + key + "' " + what);
     }
 

@@ -1,9 +1,9 @@
 package dev.mcpd.application.containers;
 
 /** An argument of a tool call has a value the tool cannot use; the message says which and what it accepts (B-M6). */
-final class InvalidArgumentException extends Exception {
+public final class InvalidArgumentException extends Exception {
 
-    InvalidArgumentException(String message) {
+    public InvalidArgumentException(String message) {
         super(message);
     }
 }

@@ -5,74 +5,74 @@ import java.util.List;
 import java.util.Map;
 
 /** Builders of JSON-shaped values and JSON Schema 2020-12 fragments, insertion-ordered (house rule 16). */
-final class Shapes {
+public final class Shapes {
 
-    static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+    public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
     private Shapes() {}
 
     /** An insertion-ordered object from alternating keys and values; {@code null} values are omitted. */
-    static Map<String, Object> object(Object... keysAndValues) {
+    public static Map<String, Object> object(Object... keysAndValues) {
         return Json.object(keysAndValues);
     }
 
     /** A root object schema that accepts only {@code properties}. */
-    static Map<String, Object> inputSchema(Map<String, Object> properties, List<String> required) {
+    public static Map<String, Object> inputSchema(Map<String, Object> properties, List<String> required) {
         return object("$schema", DIALECT, "type", "object", "properties", properties,
                 "required", required.isEmpty() ? null : required, "additionalProperties", false);
     }
 
     /** A root object schema for {@code structuredContent}. */
-    static Map<String, Object> outputSchema(Map<String, Object> properties, List<String> required) {
+    public static Map<String, Object> outputSchema(Map<String, Object> properties, List<String> required) {
         return object("$schema", DIALECT, "type", "object", "properties", properties, "required", required);
     }
 
-    static Map<String, Object> objectOf(Map<String, Object> properties, List<String> required) {
+    public static Map<String, Object> objectOf(Map<String, Object> properties, List<String> required) {
         return object("type", "object", "properties", properties, "required", required);
     }
 
-    static Map<String, Object> string(String description) {
+    public static Map<String, Object> string(String description) {
         return object("type", "string", "description", description);
     }
 
-    static Map<String, Object> nonEmptyString(String description) {
+    public static Map<String, Object> nonEmptyString(String description) {
         return object("type", "string", "minLength", 1, "description", description);
     }
 
-    static Map<String, Object> dateTime(String description) {
+    public static Map<String, Object> dateTime(String description) {
         return object("type", "string", "format", "date-time", "description", description);
     }
 
-    static Map<String, Object> enumeration(String description, String... values) {
+    public static Map<String, Object> enumeration(String description, String... values) {
         return object("type", "string", "enum", List.of(values), "description", description);
     }
 
-    static Map<String, Object> bool(String description, boolean defaultValue) {
+    public static Map<String, Object> bool(String description, boolean defaultValue) {
         return object("type", "boolean", "default", defaultValue, "description", description);
     }
 
-    static Map<String, Object> bool(String description) {
+    public static Map<String, Object> bool(String description) {
         return object("type", "boolean", "description", description);
     }
 
-    static Map<String, Object> integer(String description, long minimum, long maximum, long defaultValue) {
+    public static Map<String, Object> integer(String description, long minimum, long maximum, long defaultValue) {
         return object("type", "integer", "minimum", minimum, "maximum", maximum, "default", defaultValue,
                 "description", description);
     }
 
-    static Map<String, Object> integer(String description) {
+    public static Map<String, Object> integer(String description) {
         return object("type", "integer", "description", description);
     }
 
-    static Map<String, Object> strings(String description) {
+    public static Map<String, Object> strings(String description) {
         return object("type", "array", "items", object("type", "string"), "description", description);
     }
 
-    static Map<String, Object> stringMap(String description) {
+    public static Map<String, Object> stringMap(String description) {
         return object("type", "object", "additionalProperties", object("type", "string"), "description", description);
     }
 
-    static Map<String, Object> arrayOf(Map<String, Object> items, String description) {
+    public static Map<String, Object> arrayOf(Map<String, Object> items, String description) {
         return object("type", "array", "items", items, "description", description);
     }
 }

@@ -1,0 +1,84 @@
+package dev.mcpd.adapter.secondary.hyperd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcpd.domain.model.hyperd.TableRef;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names, CSV type guessing, keepalive sockets and the binary search of the hyperd adapter. */
+class HyperdHelpersTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tableNamesFoldUnquotedPartsAndQualifyInMain() {
+        assertThat(SqlNames.table("Sales")).isEqualTo(new TableRef("main", "public", "sales"));
+        assertThat(SqlNames.table("s.t")).isEqualTo(new TableRef("main", "s", "t"));
+        assertThat(SqlNames.table("shop.public.\"My \"\"T\"\"\"")).isEqualTo(new TableRef("shop", "public", "My \"T\""));
+        assertThat(SqlNames.qualified(SqlNames.table("x"))).isEqualTo("\"main\".\"public\".\"x\"");
+        assertThatThrownBy(() -> SqlNames.table("a b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlNames.table("a.b.c.d")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlNames.alias("main")).hasMessageContaining("main");
+        assertThatThrownBy(() -> SqlNames.alias("x;drop")).hasMessageContaining("plain name");
+    }
+
+    @Test
+    void guessesColumnTypesFromTheFirstRows() throws Exception {
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, "i,d,b,day,ts,mixed,\"quoted, name\"\n1,1.5,true,2024-01-01,2024-01-01 10:00:00,1,x\n"
+                + "2,,false,,2024-01-02T11:00,yes,\"multi\nline\"\n,3,TRUE,2024-01-03,2024-01-03,2,y\n");
+        assertThat(CsvColumnGuess.guess(csv, ',')).containsExactly(
+                new CsvColumnGuess.Column("i", "BIGINT"), new CsvColumnGuess.Column("d", "DOUBLE PRECISION"),
+                new CsvColumnGuess.Column("b", "BOOLEAN"), new CsvColumnGuess.Column("day", "DATE"),
+                new CsvColumnGuess.Column("ts", "TIMESTAMP"), new CsvColumnGuess.Column("mixed", "TEXT"),
+                new CsvColumnGuess.Column("quoted, name", "TEXT"));
+    }
+
+    @Test
+    void socketsGetKeepalive60Over10Times3() throws Exception { // B-T4
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket socket = new KeepaliveSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            assertThat(socket.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
+            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(60);
+            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(10);
+            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void findsHyperdWhereToldAndSaysWhereItLooked() throws Exception {
+        Path binary = dir.resolve("bin/hyperd");
+        Files.createDirectories(binary.getParent());
+        Files.writeString(binary, "#!/bin/sh\n");
+        binary.toFile().setExecutable(true);
+        assertThat(HyperdBinaryLocator.locate(Map.of("MCPD_HYPERD_PATH", binary.getParent().toString())).binary())
+                .contains(binary.toAbsolutePath());
+        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(Map.of("HOME", dir.toString(), "PATH", "/nonexistent"));
+        assertThat(none.binary()).isEmpty();
+        assertThat(none.whyMissing()).contains(dir + "/.cache/mcpd/hyperd/*/package/hyperd").contains("PATH")
+                .contains("MCPD_HYPERD_PATH");
+        Path cached = dir.resolve(".cache/mcpd/hyperd/pkg-1/package/hyperd");
+        Files.createDirectories(cached.getParent());
+        Files.copy(binary, cached);
+        cached.toFile().setExecutable(true);
+        assertThat(HyperdBinaryLocator.locate(Map.of("HOME", dir.toString(), "PATH", "")).binary()).contains(cached);
+    }
+
+    @Test
+    void recognisesReadOnlyStatementsByTheirFirstKeyword() {
+        assertThat(PgWireHyperdClient.firstKeyword("  -- why\n/* c */ (SELECT 1)")).isEqualTo("select");
+        assertThat(PgWireHyperdClient.firstKeyword("WITH x AS (SELECT 1) SELECT * FROM x")).isEqualTo("with");
+        assertThat(PgWireHyperdClient.firstKeyword("insert into t values (1)")).isEqualTo("insert");
+    }
+}

@@ -1,0 +1,297 @@
+package dev.mcpd.adapter.secondary.hyperd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.domain.model.hyperd.CsvLoad;
+import dev.mcpd.domain.model.hyperd.CsvLoadResult;
+import dev.mcpd.domain.model.hyperd.HyperdStatus;
+import dev.mcpd.domain.model.hyperd.QueryResult;
+import dev.mcpd.domain.model.hyperd.SqlColumn;
+import dev.mcpd.domain.model.hyperd.TableRef;
+import dev.mcpd.domain.testing.TestTime;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link PgWireHyperdClient} against a real hyperd (B-B3, B-B4, B-E1; issue 7's integration tests). */
+class PgWireHyperdClientTest {
+
+    /** A query that keeps hyperd busy for several seconds on this machine. */
+    static final String SLOW_QUERY =
+            "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 40000) a, generate_series(1, 200000) b";
+
+    @TempDir
+    Path dir;
+
+    private final Clock clock = Clock.systemUTC();
+    private PgWireHyperdClient client;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    @BeforeEach
+    void startClient() {
+        client = new PgWireHyperdClient(new HyperdSupervisor(RealHyperd.binary(), dir.resolve("log"),
+                Duration.ofSeconds(20), clock), PgWireHyperdClientConfig.defaults(dir), clock);
+    }
+
+    @AfterEach
+    void stopClientAndCheckNoHyperdIsLeft() {
+        Long pid = client.status().pid();
+        client.close();
+        threads.shutdownNow();
+        if (pid != null) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("hyperd pid %d is gone after close (B-E1)", pid).isFalse();
+        }
+    }
+
+    private Instant in(Duration duration) {
+        return clock.instant().plus(duration);
+    }
+
+    private Instant soon() {
+        return in(TestTime.scaled(Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void startsHyperdLazilyOnTheFirstCall() throws Exception {
+        assertThat(client.status().state()).isEqualTo("not_started");
+        assertThat(client.status().pid()).isNull();
+        assertThat(client.query("SELECT 1 AS one", 10, soon()).rows()).containsExactly(List.of(1L));
+        HyperdStatus status = client.status();
+        assertThat(status.state()).isEqualTo("running");
+        assertThat(status.endpoint()).startsWith("tab.tcp://");
+        assertThat(status.pid()).isPositive();
+        assertThat(Files.exists(dir.resolve("mcpd.hyper"))).isTrue();
+    }
+
+    @Test
+    void createsInsertsAndQueriesEveryCommonType() throws Exception {
+        client.execute("CREATE TABLE t (i INT, b BIGINT, d DOUBLE PRECISION, n NUMERIC(10,2), s TEXT, f BOOL, "
+                + "day DATE, ts TIMESTAMP)", soon());
+        long inserted = client.execute("INSERT INTO t VALUES (1, 9999999999, 1.5, 12.34, 'x', true, '2024-01-02', "
+                + "'2024-01-02 03:04:05'), (3, 1, 2.5, 1, 'z', false, '2025-01-01', '2025-01-01 00:00:00')", soon());
+        assertThat(inserted).isEqualTo(2);
+        assertThat(client.execute("INSERT INTO t (i) VALUES (2)", soon())).isEqualTo(1);
+        QueryResult result = client.query("SELECT * FROM t ORDER BY i", 10, soon());
+        assertThat(result.columns()).extracting(SqlColumn::name).containsExactly("i", "b", "d", "n", "s", "f", "day", "ts");
+        assertThat(result.rows().get(0)).containsExactly(1L, 9999999999L, 1.5, new BigDecimal("12.34"), "x", true,
+                "2024-01-02", "2024-01-02 03:04:05");
+        assertThat(result.rows().get(1)).containsExactly(2L, null, null, null, null, null, null, null);
+        assertThat(result.truncated()).isFalse();
+        assertThat(client.execute("UPDATE t SET s = 'y'", soon())).isEqualTo(3);
+        assertThat(client.execute("DELETE FROM t WHERE i = 2", soon())).isEqualTo(1);
+    }
+
+    @Test
+    void truncatesAtMaxRowsAndSaysSo() throws Exception {
+        QueryResult result = client.query("SELECT * FROM generate_series(1, 1000) g", 5, soon());
+        assertThat(result.rows()).hasSize(5);
+        assertThat(result.truncated()).isTrue();
+    }
+
+    @Test
+    void queryRefusesWritesAndSqlErrorsCarryTheSqlState() throws Exception {
+        client.execute("CREATE TABLE w (a INT)", soon());
+        assertThatThrownBy(() -> client.query("INSERT INTO w VALUES (1)", 10, soon()))
+                .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("25006"));
+        assertThatThrownBy(() -> client.query("SELECT * FROM nope", 10, soon()))
+                .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo("42P01");
+                    assertThat(e.serverMessage()).contains("nope");
+                });
+        assertThat(client.query("SELECT count(*) FROM w", 1, soon()).rows()).containsExactly(List.of(0L));
+    }
+
+    @Test
+    void loadsACsvWithCopyCreatingTheTable() throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, "id,name,score,joined\n1,alice,3.5,2024-01-02\n2,bob,4,2024-02-03\n3,\"c, d\",,2024-03-04\n");
+        CsvLoadResult loaded = client.loadCsv(new CsvLoad(csv, "people", true, ','), soon());
+        assertThat(loaded.rows()).isEqualTo(3);
+        assertThat(loaded.created()).isTrue();
+        assertThat(loaded.description().columns()).extracting(SqlColumn::type)
+                .containsExactly("bigint", "text", "double precision", "date");
+        assertThat(client.query("SELECT name FROM people WHERE score > 3.9", 10, soon()).rows()).containsExactly(List.of("bob"));
+    }
+
+    @Test
+    void loadsIntoAnExistingTableWithAnotherDelimiter() throws Exception {
+        client.execute("CREATE TABLE s (a INT, b TEXT)", soon());
+        Path csv = dir.resolve("s.csv");
+        Files.writeString(csv, "1;one\n2;two\n");
+        CsvLoadResult loaded = client.loadCsv(new CsvLoad(csv, "s", false, ';'), soon());
+        assertThat(loaded.rows()).isEqualTo(2);
+        assertThat(loaded.created()).isFalse();
+        assertThat(client.query("SELECT b FROM s ORDER BY a", 10, soon()).rows()).containsExactly(List.of("one"), List.of("two"));
+    }
+
+    @Test
+    void listsAndDescribesTablesAcrossAttachedDatabases() throws Exception {
+        client.execute("CREATE TABLE local_one (a INT NOT NULL, b TEXT)", soon());
+        Path other = dir.resolve("other.hyper");
+        try (PgWireHyperdClient maker = new PgWireHyperdClient(new HyperdSupervisor(RealHyperd.binary(),
+                dir.resolve("log2"), Duration.ofSeconds(20), clock), PgWireHyperdClientConfig.defaults(dir.resolve("o"))
+                        .withDatabase(other), clock)) {
+            maker.execute("CREATE TABLE sales (region TEXT, amount DOUBLE PRECISION)", soon());
+            maker.execute("INSERT INTO sales VALUES ('north', 10), ('south', 5)", soon());
+        }
+        client.attachDatabase(other, "shop", soon());
+        assertThat(client.listTables(soon())).containsExactly(new TableRef("main", "public", "local_one"),
+                new TableRef("shop", "public", "sales"));
+        assertThat(client.describeTable("main.public.local_one", soon()).columns()).containsExactly(
+                new SqlColumn("a", "integer", false), new SqlColumn("b", "text", true));
+        // Every pool connection sees the attachment, not only the one that attached it.
+        List<Future<QueryResult>> parallel = List.of(
+                threads.submit(() -> client.query("SELECT sum(amount) FROM shop.public.sales", 1, soon())),
+                threads.submit(() -> client.query("SELECT sum(amount) FROM shop.public.sales", 1, soon())),
+                threads.submit(() -> client.query("SELECT sum(amount) FROM shop.public.sales", 1, soon())));
+        for (Future<QueryResult> result : parallel) {
+            assertThat(result.get(30, TimeUnit.SECONDS).rows()).containsExactly(List.of(15.0));
+        }
+        assertThatThrownBy(() -> client.attachDatabase(other, "shop", soon()))
+                .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("42710"));
+        client.detachDatabase("shop", soon());
+        assertThat(client.listTables(soon())).containsExactly(new TableRef("main", "public", "local_one"));
+        assertThatThrownBy(() -> client.describeTable("nope", soon())).isInstanceOf(HyperdException.NoSuchTable.class);
+    }
+
+    @Test
+    void aQueryCutOffByItsDeadlineIsCancelledAndThePoolStaysHealthy() throws Exception {
+        client.query("SELECT 1", 1, soon());
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.query(SLOW_QUERY, 1, in(Duration.ofMillis(500))))
+                .isInstanceOf(HyperdException.DeadlineExceeded.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofSeconds(2)));
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.query("SELECT " + i, 1, soon()).rows()).containsExactly(List.of((long) i));
+        }
+        assertThat(client.status().busyConnections()).isZero();
+    }
+
+    @Test
+    void oneStalledQueryBlocksNothingElse() throws Exception {
+        client.query("SELECT 1", 1, soon());
+        Future<?> stalled = threads.submit(() -> client.query(SLOW_QUERY, 1, in(TestTime.scaled(Duration.ofSeconds(3)))));
+        await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> client.status().busyConnections() == 1);
+        for (int i = 0; i < 5; i++) {
+            long started = System.nanoTime();
+            assertThat(client.query("SELECT 42", 1, soon()).rows()).containsExactly(List.of(42L));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(500)));
+            long statusStarted = System.nanoTime();
+            assertThat(client.status().busyConnections()).isEqualTo(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - statusStarted)).isLessThan(TestTime.scaled(Duration.ofMillis(50)));
+        }
+        assertThatThrownBy(() -> stalled.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(HyperdException.DeadlineExceeded.class);
+    }
+
+    @Test
+    void aFrozenHyperdFailsCallsWithinTheirDeadlineWhileStatusAnswersAtOnce() throws Exception {
+        client.query("SELECT 1", 1, soon());
+        long pid = client.status().pid();
+        signal("STOP", pid);
+        try {
+            Duration deadline = Duration.ofSeconds(1);
+            List<CompletableFuture<Failure>> calls = List.of(
+                    failure(() -> client.query("SELECT 1", 1, in(deadline))),
+                    failure(() -> client.execute("CREATE TABLE frozen (a INT)", in(deadline))),
+                    failure(() -> client.listTables(in(deadline))));
+            long statusStarted = System.nanoTime();
+            HyperdStatus status = client.status();
+            assertThat(Duration.ofNanos(System.nanoTime() - statusStarted)).isLessThan(TestTime.scaled(Duration.ofMillis(50)));
+            assertThat(status.pid()).isEqualTo(pid);
+            // Deadline plus the socket grace, plus scheduling slack.
+            Duration bound = TestTime.scaled(deadline.plus(PgWireHyperdClientConfig.defaults(dir).socketGrace())
+                    .plusSeconds(1));
+            for (CompletableFuture<Failure> call : calls) {
+                Failure failure = call.get(60, TimeUnit.SECONDS);
+                assertThat(failure.error()).isInstanceOfAny(HyperdException.DeadlineExceeded.class,
+                        HyperdException.ConnectionLost.class);
+                assertThat(failure.took()).as("failed within its deadline plus the socket grace").isLessThan(bound);
+            }
+        } finally {
+            signal("CONT", pid);
+        }
+        await().atMost(TestTime.scaled(Duration.ofSeconds(10)))
+                .untilAsserted(() -> assertThat(client.query("SELECT 7", 1, soon()).rows()).containsExactly(List.of(7L)));
+    }
+
+    @Test
+    void aKilledHyperdIsRestartedAndTheNextCallSucceeds() throws Exception {
+        client.query("SELECT 1", 1, soon());
+        long pid = client.status().pid();
+        signal("KILL", pid);
+        await().atMost(TestTime.scaled(Duration.ofSeconds(15))).untilAsserted(() -> {
+            HyperdStatus status = client.status();
+            assertThat(status.state()).isEqualTo("running");
+            assertThat(status.pid()).isNotNull().isNotEqualTo(pid);
+        });
+        assertThat(client.status().restarts()).isEqualTo(1);
+        // The first call may meet a connection of the dead hyperd (B-B4); the one after must succeed.
+        try {
+            client.query("SELECT 1", 1, soon());
+        } catch (HyperdException.ConnectionLost expected) {
+            // fine
+        }
+        // main is attached again (hyperd may lose writes since its last checkpoint when it is killed: ADR 0007).
+        client.execute("CREATE TABLE after_restart (a INT)", soon());
+        client.execute("INSERT INTO after_restart VALUES (5)", soon());
+        assertThat(client.query("SELECT a FROM after_restart", 1, soon()).rows()).containsExactly(List.of(5L));
+    }
+
+    @Test
+    void aPassedDeadlineFailsAtOnce() {
+        assertThatThrownBy(() -> client.query("SELECT 1", 1, clock.instant().minusMillis(1)))
+                .isInstanceOf(HyperdException.DeadlineExceeded.class);
+    }
+
+    @Test
+    void withoutABinaryEveryCallIsUnavailableAndSaysWhereItLooked() {
+        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(java.util.Map.of("MCPD_HYPERD_PATH",
+                dir.resolve("missing/hyperd").toString()));
+        try (PgWireHyperdClient missing = new PgWireHyperdClient(none, PgWireHyperdClientConfig.defaults(dir), clock)) {
+            assertThat(missing.availability().isAvailable()).isFalse();
+            assertThat(missing.availability().reason()).contains("MCPD_HYPERD_PATH=" + dir.resolve("missing/hyperd"));
+            assertThatThrownBy(() -> missing.query("SELECT 1", 1, soon())).isInstanceOf(HyperdException.Unavailable.class);
+        }
+    }
+
+    record Failure(Throwable error, Duration took) {}
+
+    private CompletableFuture<Failure> failure(ThrowingCall call) {
+        return CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            try {
+                call.run();
+                return new Failure(null, Duration.ofNanos(System.nanoTime() - started));
+            } catch (Throwable t) {
+                return new Failure(t, Duration.ofNanos(System.nanoTime() - started));
+            }
+        }, threads);
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
+}

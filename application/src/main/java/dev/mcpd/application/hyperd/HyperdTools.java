@@ -1,0 +1,156 @@
+package dev.mcpd.application.hyperd;
+
+import static dev.mcpd.application.containers.Shapes.arrayOf;
+import static dev.mcpd.application.containers.Shapes.bool;
+import static dev.mcpd.application.containers.Shapes.inputSchema;
+import static dev.mcpd.application.containers.Shapes.integer;
+import static dev.mcpd.application.containers.Shapes.nonEmptyString;
+import static dev.mcpd.application.containers.Shapes.object;
+import static dev.mcpd.application.containers.Shapes.objectOf;
+import static dev.mcpd.application.containers.Shapes.outputSchema;
+import static dev.mcpd.application.containers.Shapes.string;
+
+import dev.mcpd.domain.model.Tool;
+import dev.mcpd.domain.model.ToolAnnotations;
+import java.util.List;
+import java.util.Map;
+
+/** The tools of the hyperd engine, their JSON Schemas (2020-12) and annotations (B-M5). */
+final class HyperdTools {
+
+    static final String QUERY = "query";
+    static final String EXECUTE = "execute";
+    static final String LIST_TABLES = "list_tables";
+    static final String DESCRIBE_TABLE = "describe_table";
+    static final String ATTACH_DATABASE = "attach_database";
+    static final String DETACH_DATABASE = "detach_database";
+    static final String LOAD_CSV = "load_csv";
+    static final String HYPERD_STATUS = "hyperd_status";
+
+    private static final String TABLE = "A table: name, schema.name or database.schema.name (the default database is "
+            + "main; attached ones go by their alias). Unquoted names are case-insensitive as in SQL; put double "
+            + "quotes around a part with other characters.";
+
+    private HyperdTools() {}
+
+    static List<Tool> all(HyperdEngineConfig config) {
+        return List.of(
+                new Tool(QUERY, "Run a SQL query",
+                        "Runs one read-only SQL statement (SELECT, WITH, VALUES, SHOW, EXPLAIN) on the Hyper database "
+                                + "server and returns at most max_rows rows, as a text table and as structured content "
+                                + "(columns with types, rows as arrays). Hyper SQL is PostgreSQL-like. Unqualified "
+                                + "names resolve in the default database while nothing else is attached.",
+                        inputSchema(object(
+                                "sql", nonEmptyString("One read-only statement, e.g. SELECT region, sum(amount) FROM "
+                                        + "sales GROUP BY region."),
+                                "max_rows", integer("The most rows to return; truncated results say so.", 1,
+                                        config.maxMaxRows(), config.defaultMaxRows())),
+                                List.of("sql")),
+                        outputSchema(object(
+                                "columns", arrayOf(columnSchema(), "The result's columns, in order."),
+                                "rows", arrayOf(object("type", "array"), "Each row's values in column order: numbers, "
+                                        + "strings, booleans or null; dates and times as text."),
+                                "row_count", integer("How many rows are returned."),
+                                "truncated", bool("Whether the query had more rows than max_rows.")),
+                                List.of("columns", "rows", "row_count", "truncated")),
+                        ToolAnnotations.readOnly()),
+                new Tool(EXECUTE, "Run a SQL statement",
+                        "Runs one SQL statement that changes data or schema (CREATE, INSERT, UPDATE, DELETE, DROP, COPY) "
+                                + "and returns how many rows it affected.",
+                        inputSchema(object("sql", nonEmptyString("One statement, e.g. CREATE TABLE t (a INT).")),
+                                List.of("sql")),
+                        outputSchema(object("row_count", integer("Rows inserted, updated, deleted or copied; 0 for DDL.")),
+                                List.of("row_count")),
+                        ToolAnnotations.destructive()),
+                new Tool(LIST_TABLES, "List tables",
+                        "Lists the tables of the default database (main) and of every attached database.",
+                        inputSchema(object(), List.of()),
+                        outputSchema(object(
+                                "tables", arrayOf(objectOf(object(
+                                        "database", string("main, or an attached database's alias."),
+                                        "schema", string("The schema, usually public."),
+                                        "name", string("The table's name."),
+                                        "qualified_name", string("database.schema.name, usable in any query.")),
+                                        List.of("database", "schema", "name", "qualified_name")), "main first."),
+                                "count", integer("How many tables are listed.")),
+                                List.of("tables", "count")),
+                        ToolAnnotations.readOnly()),
+                new Tool(DESCRIBE_TABLE, "Describe a table",
+                        "Shows a table's columns with their SQL types and whether they may be NULL.",
+                        inputSchema(object("table", nonEmptyString(TABLE)), List.of("table")),
+                        outputSchema(object(
+                                "table", string("The table, fully qualified."),
+                                "columns", arrayOf(columnSchema(), "In column order.")),
+                                List.of("table", "columns")),
+                        ToolAnnotations.readOnly()),
+                new Tool(ATTACH_DATABASE, "Attach a .hyper file",
+                        "Attaches an existing .hyper database file under an alias, for every session of the daemon; "
+                                + "its tables are then alias.schema.table. With more than one database attached, "
+                                + "qualify table names (main.public.t).",
+                        inputSchema(object(
+                                "path", nonEmptyString("The .hyper file, an absolute path (or relative to the daemon's "
+                                        + "working directory)."),
+                                "alias", object("type", "string", "pattern", "^[A-Za-z_][A-Za-z0-9_]{0,62}$",
+                                        "description", "The SQL name to give the database; not main.")),
+                                List.of("path", "alias")),
+                        outputSchema(object("alias", string("The alias."), "path", string("The file attached.")),
+                                List.of("alias", "path")),
+                        ToolAnnotations.write()),
+                new Tool(DETACH_DATABASE, "Detach a database",
+                        "Detaches a database attached with attach_database; the file is left as it is.",
+                        inputSchema(object("alias", nonEmptyString("The alias given to attach_database.")),
+                                List.of("alias")),
+                        outputSchema(object("alias", string("The alias."), "result", string("detached")),
+                                List.of("alias", "result")),
+                        ToolAnnotations.write()),
+                new Tool(LOAD_CSV, "Load a CSV file",
+                        "Loads a CSV file into a table with COPY (hyperd reads the file itself, so give a path it can "
+                                + "read). When the table does not exist and the file has a header, the table is created "
+                                + "with column types guessed from the first 1000 rows (BIGINT, DOUBLE PRECISION, "
+                                + "BOOLEAN, DATE, TIMESTAMP, else TEXT).",
+                        inputSchema(object(
+                                "path", nonEmptyString("The CSV file, an absolute path."),
+                                "table", nonEmptyString(TABLE),
+                                "header", bool("Whether the first line holds column names.", true),
+                                "delimiter", object("type", "string", "minLength", 1, "maxLength", 1, "default", ",",
+                                        "description", "The field delimiter, one character, e.g. ; or a tab.")),
+                                List.of("path", "table")),
+                        outputSchema(object(
+                                "table", string("The table loaded, fully qualified."),
+                                "rows", integer("How many rows were loaded."),
+                                "created", bool("Whether the table was created for this load."),
+                                "columns", arrayOf(columnSchema(), "The table's columns after the load.")),
+                                List.of("table", "rows", "created", "columns")),
+                        ToolAnnotations.write()),
+                new Tool(HYPERD_STATUS, "Hyper server status",
+                        "Shows the Hyper database server mcpd runs: state, endpoint, pid, uptime, restarts, busy and "
+                                + "idle connections, attached databases. Answers at once, even while queries run.",
+                        inputSchema(object(), List.of()),
+                        outputSchema(object(
+                                "state", string("not_started, starting, running, restarting, failed, stopped or "
+                                        + "unavailable."),
+                                "endpoint", string("Where hyperd listens, e.g. tab.tcp://127.0.0.1:36513."),
+                                "pid", integer("hyperd's process id."),
+                                "uptime_seconds", integer("How long the current hyperd has run."),
+                                "restarts", integer("Restarts after unexpected exits."),
+                                "connections_busy", integer("Connections running a statement now."),
+                                "connections_idle", integer("Connections open and free."),
+                                "connections_max", integer("The pool's size."),
+                                "binary", string("The hyperd executable."),
+                                "database", string("The default database file (main)."),
+                                "attachments", arrayOf(objectOf(object("alias", string("The alias."),
+                                        "path", string("The file.")), List.of("alias", "path")), "By alias."),
+                                "last_error", string("Why hyperd last exited or failed to start.")),
+                                List.of("state", "restarts", "connections_busy", "connections_idle", "connections_max",
+                                        "database", "attachments")),
+                        ToolAnnotations.readOnly()));
+    }
+
+    private static Map<String, Object> columnSchema() {
+        return objectOf(object(
+                "name", string("The column's name."),
+                "type", string("Its SQL type, e.g. bigint, text, double precision, date."),
+                "nullable", bool("Whether it may hold NULL (tables only).")),
+                List.of("name", "type"));
+    }
+}

@@ -1,0 +1,198 @@
+package dev.mcpd.bootstrap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
+import dev.mcpd.domain.testing.TestTime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hyperd engine end to end (issue 7): real MCP clients (the npm MCP Inspector CLI, and mcpd's own line client)
+ * drive {@code bin/mcpd serve --mcp}; the shared daemon supervises a real hyperd (B-B3, B-E1, B-M8).
+ */
+class HyperdE2eIT {
+
+    private static final Path NODE = McpdHarness.root().resolve("e2e/node");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SLOW_QUERY =
+            "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
+
+    private McpdHarness mcpd;
+    private Path hyperd;
+
+    @BeforeEach
+    void harness() throws IOException {
+        HyperdBinaryLocator.Located located = HyperdBinaryLocator.system();
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            assertThat(located.binary()).as("hyperd is required under CI: %s", located.whyMissing()).isPresent();
+        }
+        assumeTrue(located.binary().isPresent(), located.whyMissing());
+        hyperd = located.binary().orElseThrow();
+        mcpd = new McpdHarness().env("MCPD_ENGINES", "hyperd").env("MCPD_HYPERD_PATH", hyperd.toString())
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (mcpd != null) {
+            mcpd.close();
+        }
+    }
+
+    private record Run(int exitCode, String stdout, String stderr) {}
+
+    private Run inspector(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(NODE.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli"));
+        command.addAll(List.of("-e", "MCPD_STATE_DIR=" + mcpd.stateDir(), "-e", "MCPD_ENGINES=hyperd",
+                "-e", "MCPD_HYPERD_PATH=" + hyperd, "-e", "MCPD_DAEMON_IDLE_TIMEOUT=60s"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(mcpd.environment());
+        Path err = Files.createTempFile("mcpd-e2e", ".err");
+        Process process = builder.redirectError(err.toFile()).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("client did not finish: " + command);
+        }
+        String stderr = Files.readString(err);
+        Files.delete(err);
+        return new Run(process.exitValue(), out, stderr);
+    }
+
+    @Test
+    void aPersonLoadsACsvAndQueriesItFromAnMcpHostThroughTheSharedDaemon() throws Exception {
+        assertThat(NODE.resolve("node_modules/.bin/mcp-inspector"))
+                .as("the npm MCP clients are missing: run scripts/setup-node-clients.sh").exists();
+        Path csv = mcpd.stateDir().resolve("sales.csv");
+        Files.writeString(csv, "region,amount,day\nnorth,10.5,2024-01-01\nsouth,4,2024-01-02\nnorth,1.5,2024-01-03\n");
+        Run load = inspector("--method", "tools/call", "--tool-name", "load_csv", "--tool-arg", "path=" + csv,
+                "--tool-arg", "table=sales");
+        assertThat(load.exitCode()).as(load.stderr()).isZero();
+        JsonNode loaded = JSON.readTree(load.stdout());
+        assertThat(loaded.path("isError").asBoolean()).as(load.stdout()).isFalse();
+        assertThat(loaded.path("structuredContent").path("rows").asLong()).isEqualTo(3);
+        long daemon = mcpd.daemonPid().orElseThrow();
+
+        Run query = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg",
+                "sql=SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY region");
+        assertThat(query.exitCode()).as(query.stderr()).isZero();
+        JsonNode result = JSON.readTree(query.stdout());
+        assertThat(result.path("structuredContent").path("rows").toString()).isEqualTo("[[\"north\",12],[\"south\",4]]");
+        assertThat(result.path("content").get(0).path("text").asText()).contains("north").contains("(2 rows)");
+        assertThat(mcpd.daemonPid()).as("one shared daemon served both sessions").contains(daemon);
+
+        Run error = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg", "sql=SELECT * FROM nope");
+        JsonNode failed = JSON.readTree(error.stdout());
+        assertThat(failed.path("isError").asBoolean()).isTrue();
+        assertThat(failed.path("content").get(0).path("text").asText()).contains("SQL error 42P01");
+    }
+
+    @Test
+    void oneStalledQueryBlocksNothingElseAndAFrozenHyperdFailsCallsByTheirDeadline() throws Exception {
+        try (McpdHarness.StdioSession first = mcpd.serve(); McpdHarness.StdioSession second = mcpd.serve()) {
+            first.initialize();
+            second.initialize();
+            Map<String, Object> status = structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(30)));
+            assertThat(status.get("state")).isEqualTo("not_started");
+            assertThat(text(first.callTool("execute", Map.of("sql", "CREATE TABLE t (a INT)"), Duration.ofSeconds(60))))
+                    .contains("OK");
+
+            // A stalled query on one session: the other session's queries and status answer at once (B-B3, B-M8).
+            long slow = first.send("tools/call", Map.of("name", "query", "arguments", Map.of("sql", SLOW_QUERY)));
+            await().atMost(TestTime.scaled(Duration.ofSeconds(10))).until(() ->
+                    ((Number) structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
+                            .get("connections_busy")).intValue() == 1);
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                assertThat(text(second.callTool("query", Map.of("sql", "SELECT 42 AS answer"), Duration.ofSeconds(10))))
+                        .contains("42");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofSeconds(1)));
+            }
+            first.send("notifications/cancelled", Map.of("requestId", slow, "reason", "test"));
+
+            // A frozen hyperd: calls fail by their deadline; status answers at once.
+            long pid = ((Number) structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
+                    .get("pid")).longValue();
+            signal("STOP", pid);
+            try {
+                CompletableFuture<Map<String, Object>> frozenCall = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return first.callTool("query", Map.of("sql", "SELECT 1"), Duration.ofSeconds(60));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long started = System.nanoTime();
+                Map<String, Object> frozenStatus = structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(500)));
+                assertThat(((Number) frozenStatus.get("pid")).longValue()).isEqualTo(pid);
+                assertThat(second.daemonStatus().get("pid")).isNotNull();
+                assertThat(frozenCall.isDone()).isFalse();
+            } finally {
+                signal("CONT", pid);
+            }
+        }
+    }
+
+    @Test
+    void aKilledHyperdIsRestartedAndDaemonShutdownLeavesNoHyperd() throws Exception {
+        long pid;
+        try (McpdHarness.StdioSession session = mcpd.serve()) {
+            session.initialize();
+            assertThat(text(session.callTool("query", Map.of("sql", "SELECT 1 AS one"), Duration.ofSeconds(60)))).contains("1");
+            long killed = ((Number) structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
+            signal("KILL", killed);
+            await().atMost(TestTime.scaled(Duration.ofSeconds(20))).untilAsserted(() -> {
+                Map<String, Object> status = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
+                assertThat(status.get("state")).isEqualTo("running");
+                assertThat(((Number) status.get("pid")).longValue()).isNotEqualTo(killed);
+            });
+            await().atMost(TestTime.scaled(Duration.ofSeconds(10))).untilAsserted(() ->
+                    assertThat(session.callTool("query", Map.of("sql", "SELECT 2 AS two"), Duration.ofSeconds(10))
+                            .get("isError")).isEqualTo(false));
+            pid = ((Number) structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
+        }
+        long daemon = mcpd.daemonPid().orElseThrow();
+        assertThat(mcpd.run(Duration.ofSeconds(30), "daemon", "stop").exitCode()).isZero();
+        ProcessHandle.of(daemon).ifPresent(handle -> handle.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        long restarted = pid;
+        await().atMost(TestTime.scaled(Duration.ofSeconds(2))).untilAsserted(() ->
+                assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false))
+                        .as("hyperd %d is gone after the daemon stopped (B-E1)", restarted).isFalse());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> structured(Map<String, Object> result) {
+        return (Map<String, Object>) result.get("structuredContent");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String text(Map<String, Object> result) {
+        List<Map<String, Object>> content = (List<Map<String, Object>>) result.get("content");
+        return String.valueOf(content.getFirst().get("text"));
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+    }
+}

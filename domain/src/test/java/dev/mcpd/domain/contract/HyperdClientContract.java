@@ -1,0 +1,90 @@
+package dev.mcpd.domain.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.domain.model.hyperd.HyperdStatus;
+import dev.mcpd.domain.port.HyperdClient;
+import dev.mcpd.domain.testing.TestTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link HyperdClient} passes (B-B3; invariants 1, 3, 4 and 6 of the port). Slow-query, frozen
+ * and killed-server behaviour needs a real server and is tested on the adapter itself.
+ */
+public abstract class HyperdClientContract {
+
+    /** A statement both the client under test and the fake answer with one row holding the number 1. */
+    protected static final String SELECT_ONE = "SELECT 1 AS one";
+
+    protected HyperdClient client;
+
+    /** The client under test; it must answer {@link #SELECT_ONE}. */
+    protected abstract HyperdClient newClient() throws Exception;
+
+    @BeforeEach
+    void createClient() throws Exception {
+        client = newClient();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    private static Instant soon() {
+        return Instant.now().plus(TestTime.scaled(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void answersAQuery() throws Exception {
+        assertThat(client.query(SELECT_ONE, 10, soon()).rows()).containsExactly(List.of(1L));
+    }
+
+    @Test
+    void aDeadlineAlreadyPassedFailsAtOnce() {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.query(SELECT_ONE, 1, Instant.now().minusMillis(1)))
+                .isInstanceOf(HyperdException.DeadlineExceeded.class);
+        assertThatThrownBy(() -> client.execute("CREATE TABLE never (a INT)", Instant.now().minusMillis(1)))
+                .isInstanceOf(HyperdException.DeadlineExceeded.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(200)));
+    }
+
+    @Test
+    void aSqlErrorCarriesTheSqlStateAndTheClientStaysUsable() throws Exception {
+        assertThatThrownBy(() -> client.query("SELECT FROM WHERE", 1, soon()))
+                .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("42601"));
+        assertThat(client.query(SELECT_ONE, 1, soon()).rows()).hasSize(1);
+    }
+
+    @Test
+    void statusAndAvailabilityAnswerAtOnce() {
+        long started = System.nanoTime();
+        HyperdStatus status = client.status();
+        client.availability();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(50)));
+        assertThat(status.maxConnections()).isPositive();
+        assertThat(status.busyConnections()).isZero();
+    }
+
+    @Test
+    void unknownTablesAndAliasesAreTypedErrors() {
+        assertThatThrownBy(() -> client.describeTable("no_such_table_here", soon()))
+                .isInstanceOf(HyperdException.NoSuchTable.class);
+        assertThatThrownBy(() -> client.detachDatabase("never_attached", soon()))
+                .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("3D000"));
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        client.close();
+        client.close();
+    }
+}
