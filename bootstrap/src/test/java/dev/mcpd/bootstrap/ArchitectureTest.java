@@ -76,7 +76,8 @@ class ArchitectureTest {
                 .because("native calls (FFM) are confined to the named-pipe adapter (ADR 0008)")
                 .check(classes);
         noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.secondary.hyperd..")
-                .should().dependOnClassesThat().resideInAPackage("java.sql..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.postgresql..",
+                        "com.zaxxer.hikari..")
                 .check(classes);
         noClasses().that().resideOutsideOfPackages("dev.mcpd.adapter.secondary.container..")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
