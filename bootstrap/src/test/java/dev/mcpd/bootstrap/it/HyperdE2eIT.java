@@ -181,6 +181,33 @@ class HyperdE2eIT {
                         .as("hyperd %d is gone after the daemon stopped (B-E1)", restarted).isFalse());
     }
 
+    @Test
+    void aProxyWithoutADaemonStartsItsOwnHyperdLazilyAndLeavesNoneBehind() throws Exception { // B-G4
+        mcpd.env("MCPD_NO_DAEMON", "1");
+        long pid;
+        McpdHarness.StdioSession session = mcpd.serve();
+        try (session) {
+            session.initialize();
+            Map<String, Object> before = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
+            assertThat(before.get("state")).as("no hyperd before the first SQL call").isNotEqualTo("running");
+            assertThat(session.callTool("execute", Map.of("sql", "CREATE TABLE solo (n INT)"), Duration.ofSeconds(60))
+                    .get("isError")).isEqualTo(false);
+            assertThat(session.callTool("execute", Map.of("sql", "INSERT INTO solo VALUES (41), (1)"), Duration.ofSeconds(30))
+                    .get("isError")).isEqualTo(false);
+            assertThat(text(session.callTool("query", Map.of("sql", "SELECT SUM(n) AS total FROM solo"),
+                    Duration.ofSeconds(30)))).contains("42");
+            Map<String, Object> status = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
+            assertThat(status.get("state")).isEqualTo("running");
+            pid = ((Number) status.get("pid")).longValue();
+            assertThat(ProcessHandle.of(pid).flatMap(h -> h.parent()).map(ProcessHandle::pid))
+                    .as("the proxy itself supervises this hyperd").contains(session.pid());
+        }
+        assertThat(mcpd.daemonPid()).as("no daemon was started").isEmpty();
+        await().atMost(TestTime.scaled(Duration.ofSeconds(5))).untilAsserted(() ->
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                        .as("the proxy's hyperd %d is gone with the proxy", pid).isFalse());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> structured(Map<String, Object> result) {
         return (Map<String, Object>) result.get("structuredContent");
