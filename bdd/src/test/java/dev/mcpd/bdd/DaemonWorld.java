@@ -1,6 +1,6 @@
 package dev.mcpd.bdd;
 
-import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.adapter.primary.tcp.TcpListen;
 import dev.mcpd.adapter.primary.tcp.TcpTransport;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;

@@ -3,7 +3,7 @@ package dev.mcpd.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.primary.tcp.TcpConnector;
-import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketConnector;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TransportKind;

@@ -1,6 +1,6 @@
 package dev.mcpd.bootstrap;
 
-import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.adapter.primary.tcp.TcpListen;
 import dev.mcpd.domain.model.AccessToken;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.mcpd.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcpd.adapter.primary.tcp.TcpKeepalive;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.error.ConfigurationException;
 import java.time.Duration;
 import java.util.HashMap;

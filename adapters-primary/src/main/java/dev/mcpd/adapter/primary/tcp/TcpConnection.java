@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.tcp;
 
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.port.Connection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -61,8 +62,8 @@ final class TcpConnection implements Connection {
     void applyKeepalive(TcpKeepalive keepalive) {
         var config = channel().config();
         config.setOption(ChannelOption.SO_KEEPALIVE, true);
-        int idle = (int) keepalive.idle().toSeconds();
-        int interval = (int) keepalive.interval().toSeconds();
+        int idle = keepalive.idleSeconds();
+        int interval = keepalive.intervalSeconds();
         if (config.getOptions().containsKey(EpollChannelOption.TCP_KEEPIDLE)) {
             config.setOption(EpollChannelOption.TCP_KEEPIDLE, idle);
             config.setOption(EpollChannelOption.TCP_KEEPINTVL, interval);

@@ -2,15 +2,13 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
 import dev.mcpd.domain.model.Endpoint;
-import dev.mcpd.domain.model.PeerCredentials;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.DaemonConnector;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -61,7 +59,7 @@ public final class TcpConnector implements DaemonConnector {
         TcpListen address = TcpListen.parse(endpoint.address(), keepalive, Optional.empty());
         Socket socket = new Socket();
         try {
-            keepalive.applyTo(socket);
+            SocketKeepalive.apply(keepalive, socket);
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(address.host(), address.port()), (int) connectTimeout.toMillis());
             if (tls.isPresent()) {
@@ -71,7 +69,7 @@ public final class TcpConnector implements DaemonConnector {
             socket.close();
             throw e;
         }
-        return new SocketConnection(endpoint, socket);
+        return new ClientSocketConnection(endpoint, socket, Optional.of(endpoint.address()));
     }
 
     private SSLSocket handshake(Socket plain, TcpListen address) throws IOException {
@@ -84,63 +82,5 @@ public final class TcpConnector implements DaemonConnector {
         secure.startHandshake();
         secure.setSoTimeout(0);
         return secure;
-    }
-
-    /** A client connection; package-visible so tests can read its socket options back. */
-    static final class SocketConnection implements Connection {
-        private final Endpoint endpoint;
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-
-        SocketConnection(Endpoint endpoint, Socket socket) throws IOException {
-            this.endpoint = endpoint;
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        }
-
-        Socket socket() {
-            return socket;
-        }
-
-        @Override
-        public Endpoint endpoint() {
-            return endpoint;
-        }
-
-        @Override
-        public PeerCredentials peer() {
-            return PeerCredentials.unknown();
-        }
-
-        @Override
-        public Optional<String> remoteAddress() {
-            return Optional.of(endpoint.address());
-        }
-
-        @Override
-        public InputStream input() {
-            return in;
-        }
-
-        @Override
-        public OutputStream output() {
-            return out;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !socket.isClosed();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // nothing to do: close never waits for the peer (B-C1)
-            }
-        }
     }
 }

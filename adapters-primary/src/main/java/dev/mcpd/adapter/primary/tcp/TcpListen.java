@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.domain.model.TcpKeepalive;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.ConnectionHandler;
 import dev.mcpd.domain.port.Transport;
@@ -117,8 +118,8 @@ public final class TcpTransport implements Transport {
         TcpKeepalive keepalive = listen.keepalive();
         NetServerOptions options = new NetServerOptions().setAcceptBacklog(128).setReuseAddress(true).setTcpNoDelay(true)
                 .setTcpKeepAlive(true);
-        options.setTcpKeepAliveIdleSeconds((int) keepalive.idle().toSeconds());
-        options.setTcpKeepAliveIntervalSeconds((int) keepalive.interval().toSeconds());
+        options.setTcpKeepAliveIdleSeconds(keepalive.idleSeconds());
+        options.setTcpKeepAliveIntervalSeconds(keepalive.intervalSeconds());
         options.setTcpKeepAliveCount(keepalive.count());
         listen.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certificateChain().toString()).setKeyPath(tls.privateKey().toString())));

@@ -1,5 +1,6 @@
 package dev.mcpd.adapter.primary.unixsocket;
 
+import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TransportKind;
@@ -14,6 +15,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * The proxy's side of the Unix socket, on the JDK's own {@code UnixDomainSocketAddress} channels: no native
@@ -29,7 +33,10 @@ public final class UnixSocketConnector implements DaemonConnector {
             throw new IllegalArgumentException("not a Unix socket endpoint: " + endpoint);
         }
         if (endpoint.address().startsWith(UnixSocketTransport.ABSTRACT_PREFIX)) {
-            return AbstractNamespaceConnection.connect(endpoint);
+            String name = endpoint.address().substring(UnixSocketTransport.ABSTRACT_PREFIX.length());
+            // The JDK's UnixDomainSocketAddress takes file paths only: junixsocket reaches the abstract namespace.
+            return new ClientSocketConnection(endpoint,
+                    AFUNIXSocket.connectTo(AFUNIXSocketAddress.inAbstractNamespace(name)), Optional.empty());
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {

@@ -39,6 +39,11 @@ class Kernel32NamedPipeTransportTest extends TransportContract {
     }
 
     @Override
+    protected java.util.List<String> pooledThreadPrefixes() {
+        return java.util.List.of("pipe-io-"); // the shared blocking-call pool (BlockingCalls); idle threads expire
+    }
+
+    @Override
     protected Peer connect(Endpoint endpoint) throws IOException {
         Connection connection = connector.connect(endpoint);
         return new Peer(connection.input(), connection.output(), connection::close);

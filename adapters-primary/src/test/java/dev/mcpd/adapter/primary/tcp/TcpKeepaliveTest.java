@@ -5,7 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.port.Connection;
 import java.io.IOException;
 import java.net.Socket;
@@ -72,7 +74,7 @@ class TcpKeepaliveTest {
             assertThat(server).isNotNull();
             assertThat(server.keepalive()).isEqualTo(new TcpConnection.KeepaliveReadback(true, 60, 10, 3));
 
-            Socket socket = ((TcpConnector.SocketConnection) client).socket();
+            Socket socket = ((ClientSocketConnection) client).socket();
             assertThat(socket.getKeepAlive()).isTrue();
             assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(60);
             assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(10);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.Transport;
 import java.io.IOException;

@@ -2,8 +2,10 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.Transport;
@@ -32,7 +34,7 @@ class TcpTransportTest extends TransportContract {
 
     @Override
     protected void halfClose(Peer peer) throws IOException {
-        ((TcpConnector.SocketConnection) peer.closer()).socket().shutdownOutput();
+        ((ClientSocketConnection) peer.closer()).shutdownOutput();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.unixsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.port.Connection;
@@ -42,7 +43,7 @@ class AbstractNamespaceTransportTest extends TransportContract {
 
     @Override
     protected void halfClose(Peer peer) throws IOException {
-        ((AbstractNamespaceConnection) peer.closer()).shutdownOutput();
+        ((ClientSocketConnection) peer.closer()).shutdownOutput();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mcpd.adapter.secondary.hyperd;
 
+import dev.mcpd.domain.model.TcpKeepalive;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,14 +18,8 @@ import jdk.net.ExtendedSocketOptions;
  */
 public final class KeepaliveSocketFactory extends SocketFactory {
 
-    /** Seconds a connection stays idle before the first probe. */
-    public static final int IDLE_SECONDS = 60;
-
-    /** Seconds between probes. */
-    public static final int INTERVAL_SECONDS = 10;
-
-    /** Unanswered probes before the connection is declared dead. */
-    public static final int PROBES = 3;
+    /** mcpd's keepalive for every long-lived TCP connection (B-T4): 60 s idle, 10 s interval, 3 probes. */
+    private static final TcpKeepalive KEEPALIVE = TcpKeepalive.DEFAULTS;
 
     /** pgjdbc instantiates the factory reflectively with this constructor. */
     public KeepaliveSocketFactory() {}
@@ -70,9 +65,9 @@ public final class KeepaliveSocketFactory extends SocketFactory {
     static void configure(Socket socket) throws IOException {
         socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, IDLE_SECONDS);
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, INTERVAL_SECONDS);
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, PROBES);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE.idleSeconds());
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE.intervalSeconds());
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE.count());
         }
     }
 }

@@ -1,15 +1,13 @@
-package dev.mcpd.adapter.primary.tcp;
+package dev.mcpd.domain.model;
 
-import java.io.IOException;
-import java.net.Socket;
-import java.net.SocketOption;
 import java.time.Duration;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * TCP keepalive settings (B-T4): probe after {@code idle} without traffic, then every {@code interval}, and declare
  * the peer dead after {@code count} unanswered probes, so a half-open peer is found in about
- * {@code idle + interval × count} (90 s by default) instead of the kernel's two hours.
+ * {@code idle + interval × count} (90 s by default) instead of the kernel's two hours. One value for every
+ * long-lived TCP connection mcpd has: the daemon's and the proxy's transport sockets, and hyperd connections. Each
+ * adapter applies it with its socket API ({@code jdk.net.ExtendedSocketOptions}, Netty's epoll options).
  *
  * @param idle time without traffic before the first probe, at least 1 s (whole seconds on the wire)
  * @param interval time between probes, at least 1 s
@@ -32,21 +30,14 @@ public record TcpKeepalive(Duration idle, Duration interval, int count) {
         return idle.plus(interval.multipliedBy(count));
     }
 
-    /**
-     * Turns keepalive on for a JDK socket with these settings ({@code jdk.net.ExtendedSocketOptions}, Linux and
-     * macOS). Where the platform lacks one of the tuning options, keepalive stays on with the system's value.
-     */
-    public void applyTo(Socket socket) throws IOException {
-        socket.setKeepAlive(true);
-        setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPIDLE, (int) idle.toSeconds());
-        setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) interval.toSeconds());
-        setIfSupported(socket, ExtendedSocketOptions.TCP_KEEPCOUNT, count);
+    /** Seconds before the first probe, as socket options take it. */
+    public int idleSeconds() {
+        return (int) idle.toSeconds();
     }
 
-    private static void setIfSupported(Socket socket, SocketOption<Integer> option, int value) throws IOException {
-        if (socket.supportedOptions().contains(option)) {
-            socket.setOption(option, value);
-        }
+    /** Seconds between probes, as socket options take it. */
+    public int intervalSeconds() {
+        return (int) interval.toSeconds();
     }
 
     @Override
