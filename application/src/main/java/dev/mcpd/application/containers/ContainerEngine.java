@@ -9,9 +9,11 @@ import static dev.mcpd.application.containers.ContainerTools.RESTART_CONTAINER;
 import static dev.mcpd.application.containers.ContainerTools.RUN_CONTAINER;
 import static dev.mcpd.application.containers.ContainerTools.START_CONTAINER;
 import static dev.mcpd.application.containers.ContainerTools.STOP_CONTAINER;
-import static dev.mcpd.application.containers.Shapes.object;
+import static dev.mcpd.application.tool.Shapes.object;
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.tool.Arguments;
+import dev.mcpd.application.tool.InvalidArgumentException;
 import dev.mcpd.domain.error.ContainerRuntimeException;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Tool;
@@ -24,10 +26,10 @@ import dev.mcpd.domain.model.container.ImageSummary;
 import dev.mcpd.domain.model.container.LogLine;
 import dev.mcpd.domain.model.container.LogQuery;
 import dev.mcpd.domain.model.container.RunResult;
+import dev.mcpd.domain.model.container.RuntimeInfo;
 import dev.mcpd.domain.model.container.StartResult;
 import dev.mcpd.domain.model.container.StopResult;
 import dev.mcpd.domain.port.CallContext;
-import dev.mcpd.domain.model.container.RuntimeInfo;
 import dev.mcpd.domain.port.ContainerRuntime;
 import dev.mcpd.domain.port.Engine;
 import java.time.Clock;
@@ -84,13 +86,7 @@ public final class ContainerEngine implements Engine {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.tools = ContainerTools.all(config);
-        Map<String, Set<String>> accepted = new LinkedHashMap<>();
-        for (Tool tool : tools) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
-            accepted.put(tool.name(), Set.copyOf(properties.keySet()));
-        }
-        this.acceptedArguments = Map.copyOf(accepted);
+        this.acceptedArguments = Arguments.acceptedByTool(tools);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.mcpd.application.hyperd;
 
-import static dev.mcpd.application.containers.Shapes.object;
 import static dev.mcpd.application.hyperd.HyperdTools.ATTACH_DATABASE;
 import static dev.mcpd.application.hyperd.HyperdTools.DESCRIBE_TABLE;
 import static dev.mcpd.application.hyperd.HyperdTools.DETACH_DATABASE;
@@ -9,10 +8,11 @@ import static dev.mcpd.application.hyperd.HyperdTools.HYPERD_STATUS;
 import static dev.mcpd.application.hyperd.HyperdTools.LIST_TABLES;
 import static dev.mcpd.application.hyperd.HyperdTools.LOAD_CSV;
 import static dev.mcpd.application.hyperd.HyperdTools.QUERY;
+import static dev.mcpd.application.tool.Shapes.object;
 import static java.util.Objects.requireNonNull;
 
-import dev.mcpd.application.containers.Arguments;
-import dev.mcpd.application.containers.InvalidArgumentException;
+import dev.mcpd.application.tool.Arguments;
+import dev.mcpd.application.tool.InvalidArgumentException;
 import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Tool;
@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,13 +76,7 @@ public final class HyperdEngine implements Engine {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.tools = HyperdTools.all(config);
-        Map<String, Set<String>> accepted = new LinkedHashMap<>();
-        for (Tool tool : tools) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
-            accepted.put(tool.name(), Set.copyOf(properties.keySet()));
-        }
-        this.acceptedArguments = Map.copyOf(accepted);
+        this.acceptedArguments = Arguments.acceptedByTool(tools);
     }
 
     @Override

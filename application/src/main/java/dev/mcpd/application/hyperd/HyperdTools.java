@@ -1,14 +1,14 @@
 package dev.mcpd.application.hyperd;
 
-import static dev.mcpd.application.containers.Shapes.arrayOf;
-import static dev.mcpd.application.containers.Shapes.bool;
-import static dev.mcpd.application.containers.Shapes.inputSchema;
-import static dev.mcpd.application.containers.Shapes.integer;
-import static dev.mcpd.application.containers.Shapes.nonEmptyString;
-import static dev.mcpd.application.containers.Shapes.object;
-import static dev.mcpd.application.containers.Shapes.objectOf;
-import static dev.mcpd.application.containers.Shapes.outputSchema;
-import static dev.mcpd.application.containers.Shapes.string;
+import static dev.mcpd.application.tool.Shapes.arrayOf;
+import static dev.mcpd.application.tool.Shapes.bool;
+import static dev.mcpd.application.tool.Shapes.inputSchema;
+import static dev.mcpd.application.tool.Shapes.integer;
+import static dev.mcpd.application.tool.Shapes.nonEmptyString;
+import static dev.mcpd.application.tool.Shapes.object;
+import static dev.mcpd.application.tool.Shapes.objectOf;
+import static dev.mcpd.application.tool.Shapes.outputSchema;
+import static dev.mcpd.application.tool.Shapes.string;
 
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;

@@ -1,7 +1,8 @@
-package dev.mcpd.application.containers;
+package dev.mcpd.application.tool;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.container.LabelSelector;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -32,6 +33,20 @@ public final class Arguments {
 
     private final String tool;
     private final Map<String, Object> raw;
+
+    /**
+     * The argument names each tool's input schema declares ({@code properties}), by tool name: what
+     * {@link #Arguments} accepts for that tool.
+     */
+    public static Map<String, Set<String>> acceptedByTool(List<Tool> tools) {
+        Map<String, Set<String>> accepted = new LinkedHashMap<>();
+        for (Tool tool : tools) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
+            accepted.put(tool.name(), properties == null ? Set.of() : Set.copyOf(properties.keySet()));
+        }
+        return Map.copyOf(accepted);
+    }
 
     /**
      * @throws InvalidArgumentException if {@code raw} has a key outside {@code accepted} (the schemas say

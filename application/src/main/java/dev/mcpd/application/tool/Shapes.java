@@ -1,4 +1,4 @@
-package dev.mcpd.application.containers;
+package dev.mcpd.application.tool;
 
 import dev.mcpd.application.mcp.Json;
 import java.util.List;
