@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class ContainersE2eIT {
 
-    private static final Path NODE = McpdHarness.root().resolve("e2e/node");
     private static final String SOCKET = System.getenv().getOrDefault("MCPD_TEST_PODMAN_SOCK", "/run/mcpd-test/podman.sock");
     private static final String IMAGE = "localhost/mcpd-busybox:latest";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,38 +48,25 @@ class ContainersE2eIT {
         mcpd.close();
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {}
 
-    private Run inspector(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(NODE.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli",
-                "-e", "MCPD_STATE_DIR=" + mcpd.stateDir(), "-e", "MCPD_ENGINES=containers",
-                "-e", "MCPD_DAEMON_IDLE_TIMEOUT=60s", "-e", "DOCKER_HOST=unix://" + SOCKET));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(mcpd.environment());
-        Path err = Files.createTempFile("mcpd-e2e", ".err");
-        Process process = builder.redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        String stderr = Files.readString(err);
-        Files.delete(err);
-        return new Run(process.exitValue(), out, stderr);
+    private NodeClients.Run inspector(String... args) throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("MCPD_STATE_DIR", mcpd.stateDir().toString());
+        env.put("MCPD_ENGINES", "containers");
+        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+        env.put("DOCKER_HOST", "unix://" + SOCKET);
+        return NodeClients.run(NodeClients.inspector(env, List.of(args)), mcpd.environment());
     }
 
     @Test
     void anMcpHostRunsListsStopsAndRemovesARealContainer() throws Exception { // B-B1, B-B2, B-M6, B-G6
-        Run run = inspector("--method", "tools/call", "--tool-name", "run_container",
+        NodeClients.Run run = inspector("--method", "tools/call", "--tool-name", "run_container",
                 "--tool-arg", "image=" + IMAGE, "name=" + name, "init=true", "network=none",
                 "labels={\"dev.mcpd.test\":\"1\"}",
                 "command=[\"sh\",\"-c\",\"echo ready; trap 'exit 0' TERM; while true; do sleep 0.1; done\"]");
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
 
-        Run list = inspector("--method", "tools/call", "--tool-name", "list_containers",
+        NodeClients.Run list = inspector("--method", "tools/call", "--tool-name", "list_containers",
                 "--tool-arg", "labels={\"dev.mcpd.test\":\"1\"}");
         assertThat(list.exitCode()).as(list.stderr()).isZero();
         JsonNode containers = JSON.readTree(list.stdout()).path("structuredContent").path("containers");
@@ -98,7 +82,7 @@ class ContainersE2eIT {
         assertThat(logs.stdout()).contains("ready");
 
         long begun = System.nanoTime();
-        Run stop = inspector("--method", "tools/call", "--tool-name", "stop_container", "--tool-arg", "container=" + name,
+        NodeClients.Run stop = inspector("--method", "tools/call", "--tool-name", "stop_container", "--tool-arg", "container=" + name,
                 "timeout_seconds=5");
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
         assertThat(JSON.readTree(stop.stdout()).path("isError").asBoolean()).isFalse();
@@ -109,7 +93,7 @@ class ContainersE2eIT {
         assertThat(again.exitCode()).isZero();
         assertThat(again.stdout()).contains("already stopped");
 
-        Run remove = inspector("--method", "tools/call", "--tool-name", "remove_container", "--tool-arg", "container=" + name);
+        NodeClients.Run remove = inspector("--method", "tools/call", "--tool-name", "remove_container", "--tool-arg", "container=" + name);
         assertThat(remove.exitCode()).as(remove.stderr()).isZero();
         McpdHarness.Result gone = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
         assertThat(gone.exitCode()).isEqualTo(1);

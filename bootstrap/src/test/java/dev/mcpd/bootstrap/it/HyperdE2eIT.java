@@ -9,11 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
 import dev.mcpd.domain.testing.TestTime;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class HyperdE2eIT {
 
-    private static final Path NODE = McpdHarness.root().resolve("e2e/node");
+    private static final Path NODE = NodeClients.DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SLOW_QUERY =
             "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
@@ -55,28 +53,14 @@ class HyperdE2eIT {
         }
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {}
 
-    private Run inspector(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(NODE.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli"));
-        command.addAll(List.of("-e", "MCPD_STATE_DIR=" + mcpd.stateDir(), "-e", "MCPD_ENGINES=hyperd",
-                "-e", "MCPD_HYPERD_PATH=" + hyperd, "-e", "MCPD_DAEMON_IDLE_TIMEOUT=60s"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(mcpd.environment());
-        Path err = Files.createTempFile("mcpd-e2e", ".err");
-        Process process = builder.redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("client did not finish: " + command);
-        }
-        String stderr = Files.readString(err);
-        Files.delete(err);
-        return new Run(process.exitValue(), out, stderr);
+    private NodeClients.Run inspector(String... args) throws Exception {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("MCPD_STATE_DIR", mcpd.stateDir().toString());
+        env.put("MCPD_ENGINES", "hyperd");
+        env.put("MCPD_HYPERD_PATH", hyperd.toString());
+        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+        return NodeClients.run(NodeClients.inspector(env, List.of(args)), mcpd.environment());
     }
 
     @Test
@@ -85,7 +69,7 @@ class HyperdE2eIT {
                 .as("the npm MCP clients are missing: run scripts/setup-node-clients.sh").exists();
         Path csv = mcpd.stateDir().resolve("sales.csv");
         Files.writeString(csv, "region,amount,day\nnorth,10.5,2024-01-01\nsouth,4,2024-01-02\nnorth,1.5,2024-01-03\n");
-        Run load = inspector("--method", "tools/call", "--tool-name", "load_csv", "--tool-arg", "path=" + csv,
+        NodeClients.Run load = inspector("--method", "tools/call", "--tool-name", "load_csv", "--tool-arg", "path=" + csv,
                 "--tool-arg", "table=sales");
         assertThat(load.exitCode()).as(load.stderr()).isZero();
         JsonNode loaded = JSON.readTree(load.stdout());
@@ -93,7 +77,7 @@ class HyperdE2eIT {
         assertThat(loaded.path("structuredContent").path("rows").asLong()).isEqualTo(3);
         long daemon = mcpd.daemonPid().orElseThrow();
 
-        Run query = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg",
+        NodeClients.Run query = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg",
                 "sql=SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY region");
         assertThat(query.exitCode()).as(query.stderr()).isZero();
         JsonNode result = JSON.readTree(query.stdout());
@@ -101,7 +85,7 @@ class HyperdE2eIT {
         assertThat(result.path("content").get(0).path("text").asText()).contains("north").contains("(2 rows)");
         assertThat(mcpd.daemonPid()).as("one shared daemon served both sessions").contains(daemon);
 
-        Run error = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg", "sql=SELECT * FROM nope");
+        NodeClients.Run error = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg", "sql=SELECT * FROM nope");
         JsonNode failed = JSON.readTree(error.stdout());
         assertThat(failed.path("isError").asBoolean()).isTrue();
         assertThat(failed.path("content").get(0).path("text").asText()).contains("SQL error 42P01");

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class McpClientsE2eIT {
 
-    private static final Path NODE = McpdHarness.root().resolve("e2e/node");
+    private static final Path NODE = NodeClients.DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private McpdHarness mcpd;
@@ -45,38 +42,21 @@ class McpClientsE2eIT {
         mcpd.close();
     }
 
-    private record Run(int exitCode, String stdout, String stderr) {}
 
-    private Run node(List<String> command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(mcpd.environment());
-        Path err = Files.createTempFile("mcpd-e2e", ".err");
-        Process process = builder.redirectError(err.toFile()).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("client did not finish: " + command);
-        }
-        String stderr = Files.readString(err);
-        Files.delete(err);
-        return new Run(process.exitValue(), out, stderr);
+
+    private NodeClients.Run node(List<String> command) throws Exception {
+        return NodeClients.run(command, mcpd.environment());
     }
 
+    /** The inspector against `bin/mcpd serve --mcp`; state dir and engines go explicitly (B-G6). */
     private List<String> inspector(String... args) {
-        List<String> command = new ArrayList<>(List.of(NODE.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli"));
-        // The inspector starts the server with only the default environment; state dir and engines go explicitly.
-        command.addAll(List.of("-e", "MCPD_STATE_DIR=" + mcpd.stateDir(), "-e", "MCPD_ENGINES=diagnostics",
-                "-e", "MCPD_DAEMON_IDLE_TIMEOUT=60s"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
-        return command;
+        return NodeClients.inspector(Map.of("MCPD_STATE_DIR", mcpd.stateDir().toString(), "MCPD_ENGINES", "diagnostics",
+                "MCPD_DAEMON_IDLE_TIMEOUT", "60s"), List.of(args));
     }
 
     @Test
     void theInspectorCliListsTheTools() throws Exception { // B-M5
-        Run run = node(inspector("--method", "tools/list"));
+        NodeClients.Run run = node(inspector("--method", "tools/list"));
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         JsonNode tools = JSON.readTree(run.stdout()).path("tools");
         List<String> names = new ArrayList<>();
@@ -87,13 +67,13 @@ class McpClientsE2eIT {
 
     @Test
     void theInspectorCliCallsDaemonStatusThroughTheSharedDaemon() throws Exception { // B-M6, B-S3
-        Run first = node(inspector("--method", "tools/call", "--tool-name", "daemon_status"));
+        NodeClients.Run first = node(inspector("--method", "tools/call", "--tool-name", "daemon_status"));
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         JsonNode result = JSON.readTree(first.stdout());
         assertThat(result.path("isError").asBoolean()).isFalse();
         long pid = result.path("structuredContent").path("pid").asLong();
         assertThat(pid).isEqualTo(mcpd.daemonPid().orElseThrow());
-        Run second = node(inspector("--method", "tools/call", "--tool-name", "diag_echo", "--tool-arg", "text=hello"));
+        NodeClients.Run second = node(inspector("--method", "tools/call", "--tool-name", "diag_echo", "--tool-arg", "text=hello"));
         assertThat(second.exitCode()).as(second.stderr()).isZero();
         assertThat(JSON.readTree(second.stdout()).path("structuredContent").path("text").asText()).isEqualTo("hello");
         assertThat(mcpd.daemonPid()).contains(pid);
@@ -101,13 +81,13 @@ class McpClientsE2eIT {
 
     @Test
     void theInspectorCliExitsNonZeroForAnUnknownTool() throws Exception { // B-M6
-        Run run = node(inspector("--method", "tools/call", "--tool-name", "no_such_tool"));
+        NodeClients.Run run = node(inspector("--method", "tools/call", "--tool-name", "no_such_tool"));
         assertThat(run.exitCode()).isNotZero();
     }
 
     @Test
     void theSdkClientListsCallsPingsIsRefusedUnknownMethodsAndCancels() throws Exception { // B-M2, B-M3, B-M7
-        Run run = node(List.of("node", "sdk-client.mjs", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
+        NodeClients.Run run = node(List.of("node", "sdk-client.mjs", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
         JsonNode steps = JSON.readTree(run.stdout()).path("steps");
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
         assertThat(steps.path("listTools").path("tools").toString()).contains("daemon_status");

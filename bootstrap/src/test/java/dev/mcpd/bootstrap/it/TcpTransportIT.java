@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
 class TcpTransportIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path NODE = McpdHarness.root().resolve("e2e/node");
 
     private McpdHarness daemon;
     private McpdHarness elsewhere;
@@ -91,18 +88,13 @@ class TcpTransportIT {
 
     @Test
     void theInspectorCliCallsAToolOverTcpWithTheTokenFromTheEnvironment() throws Exception {
-        List<String> command = new ArrayList<>(List.of(NODE.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli",
-                "-e", "MCPD_STATE_DIR=" + elsewhere.stateDir(), "-e", "MCPD_TCP_TOKEN=" + record().path("token").asText(),
-                "--method", "tools/call", "--tool-name", "diag_echo", "--tool-arg", "text=over tcp",
-                "--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp", "--connect", tcpEndpoint()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(elsewhere.environment());
-        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), UTF_8);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(out).isZero();
+        Map<String, String> env = Map.of("MCPD_STATE_DIR", elsewhere.stateDir().toString(),
+                "MCPD_TCP_TOKEN", record().path("token").asText());
+        NodeClients.Run run = NodeClients.run(NodeClients.inspector(env, List.of("--method", "tools/call",
+                "--tool-name", "diag_echo", "--tool-arg", "text=over tcp"), "--connect", tcpEndpoint()),
+                elsewhere.environment());
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+        String out = run.stdout();
         assertThat(JSON.readTree(out).path("structuredContent").path("text").asText()).isEqualTo("over tcp");
     }
 
