@@ -40,6 +40,8 @@ import java.util.Set;
 final class DaemonModule extends AbstractModule {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonModule.class);
+    /** How long a new daemon waits for the clients of a dead one to let go of the pipe name (Windows). */
+    private static final java.time.Duration PIPE_CLAIM_WINDOW = java.time.Duration.ofSeconds(2);
 
     private final McpdConfig config;
 
@@ -89,7 +91,7 @@ final class DaemonModule extends AbstractModule {
         // listed too, so daemon_status and doctor show it with the reason it cannot run here.
         List<Transport> transports = new ArrayList<>();
         Transport pipe = new NamedPipeTransport(new Kernel32PipeApi(),
-                PipeName.forStateDir(state.root(), System.getProperty("user.name", "")));
+                PipeName.forStateDir(state.root(), System.getProperty("user.name", "")), PIPE_CLAIM_WINDOW);
         Transport unix = new UnixSocketTransport(state.socketPath());
         transports.addAll(pipe.availability().isAvailable() ? List.of(pipe, unix) : List.of(unix, pipe));
         config.tcp().listen().ifPresent(listen -> {

@@ -48,8 +48,12 @@ public final class NamedPipeTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(NamedPipeTransport.class);
 
+    /** How often a refused first instance is tried again within the claim window. */
+    private static final java.time.Duration CLAIM_RETRY = java.time.Duration.ofMillis(50);
+
     private final PipeApi api;
     private final String pipeName;
+    private final java.time.Duration claimWindow;
     private final Endpoint endpoint;
     private final Set<PipeConnection> open = ConcurrentHashMap.newKeySet();
     /** The instance waiting for the next client; replaced on each connect (invariant 2). */
@@ -63,8 +67,18 @@ public final class NamedPipeTransport implements Transport {
      * @throws IllegalArgumentException if {@code pipeName} is not a valid local pipe name
      */
     public NamedPipeTransport(PipeApi api, String pipeName) {
+        this(api, pipeName, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param claimWindow how long {@link #start} keeps trying when the first instance is refused: on Windows a
+     *     pipe name stays in use while any client still holds its end, so the proxies of a daemon that just died
+     *     hold the name until they notice, which takes them milliseconds; zero = refuse at once
+     */
+    public NamedPipeTransport(PipeApi api, String pipeName, java.time.Duration claimWindow) {
         this.api = requireNonNull(api, "api is null");
         this.pipeName = PipeName.requireValid(pipeName);
+        this.claimWindow = requireNonNull(claimWindow, "claimWindow is null");
         this.endpoint = new Endpoint(TransportKind.NAMED_PIPE, pipeName);
     }
 
@@ -92,11 +106,32 @@ public final class NamedPipeTransport implements Transport {
         if (started) {
             throw new IllegalStateException("already started");
         }
-        PipeChannel first = new PipeChannel(api, api.createInstance(pipeName, true), pipeName);
+        PipeChannel first = new PipeChannel(api, claimFirstInstance(), pipeName);
         started = true;
         listener = first;
         Thread.ofPlatform().name("pipe-accept").daemon().start(() -> acceptLoop(first, handler));
         return endpoint;
+    }
+
+    /** The first instance, tried again within {@link #claimWindow} while another holder of the name lets go. */
+    private PipeHandle claimFirstInstance() throws IOException {
+        long deadline = System.nanoTime() + claimWindow.toNanos();
+        while (true) {
+            try {
+                return api.createInstance(pipeName, true);
+            } catch (PipeNameTakenException e) {
+                if (System.nanoTime() + CLAIM_RETRY.toNanos() > deadline) {
+                    throw e;
+                }
+                log.debug("{} is still held (the clients of a previous daemon?); trying again", pipeName);
+                try {
+                    Thread.sleep(CLAIM_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private void acceptLoop(PipeChannel first, ConnectionHandler handler) {

@@ -118,6 +118,41 @@ class NamedPipeTransportTest extends TransportContract {
     }
 
     @Test
+    void aNameStillHeldByThePreviousDaemonsClientsIsClaimedOnceTheyLetGo() throws Exception {
+        InMemoryPipeApi previous = daemonApi.process(555);
+        PipeHandle held = previous.createInstance(pipeName(), true);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+                previous.closeHandle(held); // the old daemon's last proxy noticed and let go
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (NamedPipeTransport patient = new NamedPipeTransport(daemonApi, pipeName(), java.time.Duration.ofSeconds(5))) {
+            long started = System.nanoTime();
+            Endpoint endpoint = patient.start(TransportContract::echoLines);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(
+                    java.time.Duration.ofMillis(250));
+            assertThat(connectsAndIsServed(endpoint)).isTrue();
+        }
+    }
+
+    @Test
+    void aNameHeldLongerThanTheClaimWindowIsRefusedWhenTheWindowEnds() throws Exception {
+        InMemoryPipeApi squatter = daemonApi.process(666);
+        PipeHandle squatted = squatter.createInstance(pipeName(), true);
+        try (NamedPipeTransport patient = new NamedPipeTransport(daemonApi, pipeName(), java.time.Duration.ofMillis(300))) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> patient.start(TransportContract::echoLines)).isInstanceOf(PipeNameTakenException.class);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isBetween(
+                    java.time.Duration.ofMillis(200), millis(2000));
+        } finally {
+            squatter.closeHandle(squatted);
+        }
+    }
+
+    @Test
     void exactlyOneInstanceWaitsForTheNextClientAndTheNameNeverLapses() throws Exception {
         Endpoint endpoint = transport.start(TransportContract::echoLines);
         AtomicBoolean watching = new AtomicBoolean(true);
