@@ -366,12 +366,15 @@ public final class PgWireHyperdClient implements HyperdClient {
         HyperdSupervisor.Running running = supervisor.running(deadline);
         Pool current = pool(running, deadline);
         Connection connection = borrow(current, operation, started, deadline);
+        PgConnection physical = null;
         try {
+            physical = connection.unwrap(PgConnection.class);
             connection.setNetworkTimeout(Runnable::run, socketTimeoutMillis(deadline));
             syncAttachments(connection, deadline);
             return work.run(connection);
         } catch (SQLException e) {
             if (Thread.interrupted()) {
+                cancelOnServer(physical, operation);
                 InterruptedException interrupted = new InterruptedException(operation + " was cancelled");
                 interrupted.initCause(e);
                 throw interrupted;
@@ -383,6 +386,25 @@ public final class PgWireHyperdClient implements HyperdClient {
             throw new HyperdException.SqlError("22023", e.getMessage(), e);
         } finally {
             closeQuietly(connection);
+        }
+    }
+
+    /**
+     * The caller was interrupted (an MCP cancellation, B-M7): the JDK closed the connection's socket under the
+     * blocked read, but hyperd goes on computing a statement whose client vanished (measured: two cores busy a
+     * second later). A PostgreSQL CancelRequest (protocol section 53.2.7, on a new connection, bounded by
+     * {@code cancelSignalTimeout}) stops it. It goes through the query executor, since the connection itself now
+     * counts as closed. Best effort: a failure is logged.
+     */
+    private static void cancelOnServer(PgConnection physical, String operation) {
+        if (physical == null) {
+            return;
+        }
+        try {
+            physical.getQueryExecutor().sendQueryCancel();
+            log.debug("{} was cancelled; sent hyperd a cancel request for it", operation);
+        } catch (SQLException | RuntimeException e) {
+            log.info("{} was cancelled, but hyperd could not be asked to stop it: {}", operation, e.toString());
         }
     }
 

@@ -185,6 +185,35 @@ class PgWireHyperdClientTest {
     }
 
     @Test
+    void aCancelledCallStopsItsQueryOnTheServerToo() throws Exception { // B-M7, B-B3
+        client.query("SELECT 1", 1, soon());
+        long pid = client.status().pid();
+        Future<?> call = threads.submit(() -> client.query(SLOW_QUERY, 1, in(Duration.ofSeconds(60))));
+        await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> client.status().busyConnections() == 1);
+        assertThat(cpuMillisOver(pid, Duration.ofMillis(500))).as("hyperd computes the query").isGreaterThan(250);
+
+        call.cancel(true); // what an MCP notifications/cancelled does to the tool call's thread
+        await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> client.status().busyConnections() == 0);
+        Thread.sleep(300);
+        long idle = cpuMillisOver(pid, Duration.ofMillis(1000));
+        assertThat(idle).as("hyperd CPU ms in the second after the cancel: the query no longer runs").isLessThan(200);
+        assertThat(client.query("SELECT 7", 1, soon()).rows()).containsExactly(List.of(7L));
+    }
+
+    /** CPU time {@code pid} used during {@code window}, in ms (utime + stime from /proc, clock ticks of 10 ms). */
+    private static long cpuMillisOver(long pid, Duration window) throws Exception {
+        long before = cpuTicks(pid);
+        Thread.sleep(window.toMillis());
+        return (cpuTicks(pid) - before) * 10;
+    }
+
+    private static long cpuTicks(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    }
+
+    @Test
     void oneStalledQueryBlocksNothingElse() throws Exception {
         client.query("SELECT 1", 1, soon());
         Future<?> stalled = threads.submit(() -> client.query(SLOW_QUERY, 1, in(TestTime.scaled(Duration.ofSeconds(3)))));
