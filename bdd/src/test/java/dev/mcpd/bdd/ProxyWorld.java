@@ -178,8 +178,15 @@ public final class ProxyWorld {
         return startProxy(env);
     }
 
-    private Proxy startProxy(Map<String, String> environment) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/mcpd").toString(), "serve", "--mcp");
+    /** A proxy started with more arguments, e.g. {@code --connect tcp://…}. */
+    public Proxy startProxy(String... serveArgs) throws IOException {
+        return startProxy(env, serveArgs);
+    }
+
+    private Proxy startProxy(Map<String, String> environment, String... serveArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/mcpd").toString(), "serve", "--mcp"));
+        command.addAll(List.of(serveArgs));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(environment);
         Path stderr = stateDir.resolve("proxy-stderr-" + System.nanoTime() + ".txt");
