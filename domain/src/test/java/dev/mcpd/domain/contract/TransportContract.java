@@ -343,8 +343,9 @@ public abstract class TransportContract {
                 .filter(name -> pooledThreadPrefixes().stream().noneMatch(name::startsWith))
                 .filter(name -> !name.startsWith("awaitility")) // the polling of this very check
                 // The JDK's own shared pools grow and shrink with load, not with a transport: the carriers of
-                // virtual threads (ForkJoinPool-N-worker-M) and the process reaper.
-                .filter(name -> !name.startsWith("ForkJoinPool-") && !name.equals("process reaper"))
+                // virtual threads (ForkJoinPool-N-worker-M), the common pool (ForkJoinPool.commonPool-worker-M) and
+                // the process reaper.
+                .filter(name -> !name.startsWith("ForkJoinPool") && !name.equals("process reaper"))
                 .sorted()
                 .toList();
     }
