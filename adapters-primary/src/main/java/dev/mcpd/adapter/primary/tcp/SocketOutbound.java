@@ -12,8 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A blocking {@link OutputStream} onto a Vert.x socket: bytes collect here and go to the socket on
  * {@link #flush()}, one buffer per message (callers flush after each line, B-W1).
  *
- * <p>Back-pressure: when Vert.x's write queue is over {@link #WRITE_QUEUE_MAX} bytes (a peer that does not read),
- * {@code flush} waits for the socket's drain instead of queueing without bound; {@link #close()} wakes it at once,
+ * <p>Back-pressure: while more than {@link #WRITE_QUEUE_MAX} bytes handed to Vert.x have not reached the kernel
+ * (a peer that does not read), {@code flush} waits instead of queueing without bound. The count is this stream's
+ * own, kept by each write's completion: Vert.x's {@code writeQueueFull()} is updated on the event loop, so right
+ * after a write from another thread it still says "not full". {@link #close()} wakes a waiting flush at once,
  * and it then throws (B-C1: a stuck peer never holds a handler past close).
  */
 final class SocketOutbound extends OutputStream {
@@ -25,12 +27,12 @@ final class SocketOutbound extends OutputStream {
     private final Condition drained = lock.newCondition();
     private byte[] pending = new byte[8 * 1024];
     private int count;
+    /** Bytes written to the socket whose write has not completed yet. */
+    private long outstanding;
     private boolean closed;
 
     SocketOutbound(NetSocket socket) {
         this.socket = socket;
-        socket.setWriteQueueMaxSize(WRITE_QUEUE_MAX);
-        socket.drainHandler(ignored -> signal());
     }
 
     @Override
@@ -62,12 +64,14 @@ final class SocketOutbound extends OutputStream {
             if (count == 0) {
                 return;
             }
-            socket.write(Buffer.buffer(Arrays.copyOf(pending, count)));
+            int sent = count;
+            outstanding += sent;
+            socket.write(Buffer.buffer(Arrays.copyOf(pending, sent))).onComplete(ignored -> written(sent));
             count = 0;
             if (pending.length > 64 * 1024) {
                 pending = new byte[8 * 1024]; // a large message does not pin its buffer for the connection's life
             }
-            while (socket.writeQueueFull() && !closed) {
+            while (outstanding > WRITE_QUEUE_MAX && !closed) {
                 drained.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             ensureOpen();
@@ -85,9 +89,11 @@ final class SocketOutbound extends OutputStream {
         }
     }
 
-    private void signal() {
+    /** A write reached the kernel, or failed (the connection closed): its bytes are no longer outstanding. */
+    private void written(int bytes) {
         lock.lock();
         try {
+            outstanding -= bytes;
             drained.signalAll();
         } finally {
             lock.unlock();
