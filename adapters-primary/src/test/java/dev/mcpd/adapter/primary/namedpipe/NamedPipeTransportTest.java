@@ -12,13 +12,10 @@ import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.Transport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -232,54 +229,6 @@ class NamedPipeTransportTest extends TransportContract {
             assertThat(reader.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)).isIn("eof", "threw");
             assertThat(writer.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("threw");
             await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
-        }
-    }
-
-    @Test
-    void aPeerThatNeverReadsABigResponseDoesNotBlockOtherConnections() throws Exception {
-        byte[] big = new byte[16 * 1024 * 1024 + 1];
-        Arrays.fill(big, (byte) 'x');
-        big[big.length - 1] = '\n';
-        AtomicBoolean floodStarted = new AtomicBoolean();
-        CompletableFuture<String> floodOutcome = new CompletableFuture<>();
-        Endpoint endpoint = transport.start(connection -> {
-            try {
-                BufferedReader lines = new BufferedReader(new InputStreamReader(connection.input(), UTF_8));
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.equals("flood")) {
-                        floodStarted.set(true);
-                        connection.output().write(big);
-                        connection.output().flush();
-                        floodOutcome.complete("written");
-                        return;
-                    }
-                    write(connection, line + "\n");
-                }
-            } catch (IOException e) {
-                floodOutcome.complete("threw");
-            }
-        });
-        List<Peer> others = new ArrayList<>();
-        try (Peer stuck = connect(endpoint); Peer slowloris = connect(endpoint)) {
-            stuck.send("flood");
-            await().atMost(Duration.ofSeconds(5)).untilTrue(floodStarted);
-            slowloris.out().write("{\"jsonrpc\":\"2.0\",".getBytes(UTF_8)); // B-C4: bytes without a newline
-            slowloris.out().flush();
-            for (int i = 0; i < 4; i++) {
-                others.add(connect(endpoint));
-            }
-            for (int i = 0; i < others.size(); i++) {
-                others.get(i).send("client " + i);
-                assertThat(others.get(i).reader().readLine()).isEqualTo("client " + i);
-            }
-            assertThat(floodOutcome).as("the stuck handler is really blocked on a full pipe").isNotDone();
-            transport.requestForcefulStop();
-            assertThat(floodOutcome.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("threw");
-        } finally {
-            for (Peer other : others) {
-                other.close();
-            }
         }
     }
 

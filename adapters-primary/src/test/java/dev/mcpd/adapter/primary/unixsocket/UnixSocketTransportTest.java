@@ -20,14 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -202,63 +200,6 @@ class UnixSocketTransportTest extends TransportContract {
     }
 
     @Test
-    void aPeerThatNeverReadsABigResponseDoesNotBlockOtherConnections() throws Exception {
-        byte[] big = new byte[16 * 1024 * 1024 + 1];
-        Arrays.fill(big, (byte) 'x');
-        big[big.length - 1] = '\n';
-        AtomicBoolean floodStarted = new AtomicBoolean();
-        CompletableFuture<String> floodOutcome = new CompletableFuture<>();
-        Endpoint endpoint = transport.start(connection -> {
-            try {
-                BufferedReader reader = new BufferedReader(new InputStreamReader(connection.input(), UTF_8));
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (line.equals("flood")) {
-                        floodStarted.set(true);
-                        connection.output().write(big);
-                        connection.output().flush();
-                        floodOutcome.complete("written");
-                        return;
-                    }
-                    write(connection, line + "\n");
-                }
-            } catch (IOException e) {
-                floodOutcome.complete("threw");
-            }
-        });
-        List<Peer> others = new ArrayList<>();
-        try (Peer stuck = connect(endpoint); Peer slowloris = connect(endpoint)) {
-            stuck.send("flood");
-            await().atMost(Duration.ofSeconds(5)).untilTrue(floodStarted);
-            // A slowloris: bytes without a newline, never finished (B-C4).
-            slowloris.out().write("{\"jsonrpc\":\"2.0\",".getBytes(UTF_8));
-            slowloris.out().flush();
-
-            for (int i = 0; i < 4; i++) {
-                others.add(connect(endpoint));
-            }
-            for (int round = 0; round < 3; round++) {
-                for (int i = 0; i < others.size(); i++) {
-                    Peer other = others.get(i);
-                    other.send("client " + i + " round " + round);
-                    assertThat(readLineWithin(other, millis(1000))).isEqualTo("client " + i + " round " + round);
-                }
-            }
-            // The stuck handler is still blocked in write: the test really had a full receive window.
-            assertThat(floodOutcome).isNotDone();
-
-            transport.requestForcefulStop();
-            // Closing unblocks a handler blocked in write (Connection invariant 2).
-            assertThat(floodOutcome.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("threw");
-            await().atMost(millis(1000)).until(() -> transport.openConnections() == 0);
-        } finally {
-            for (Peer other : others) {
-                other.close();
-            }
-        }
-    }
-
-    @Test
     void idlePeersOutnumberingTheCpusDoNotStarveANewClient() throws Exception {
         int idleCount = Runtime.getRuntime().availableProcessors() + 2;
         CountDownLatch idleHandlersReading = new CountDownLatch(idleCount);
@@ -292,27 +233,7 @@ class UnixSocketTransportTest extends TransportContract {
         }
     }
 
-    private static String readLineWithin(Peer peer, Duration bound) throws Exception {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return readLine(peer);
-            } catch (IOException e) {
-                return "<" + e + ">";
-            }
-        }, command -> Thread.ofVirtual().start(command));
-        return line.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /** Reads one line byte by byte, so no reader buffers bytes past it between calls. */
-    private static String readLine(Peer peer) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = peer.in().read()) >= 0 && b != '\n') {
-            line.append((char) b);
-        }
-        return b < 0 && line.isEmpty() ? null : line.toString();
-    }
-
     static Process startJavaChild(Class<?> mainClass, String... args) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
