@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.namedpipe;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.socket.ConnectionThreads;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -210,15 +211,7 @@ public final class NamedPipeTransport implements Transport {
             connection.close(); // accepted while a stop was closing the others
             return;
         }
-        Thread.ofVirtual().name("pipe-connection").start(() -> {
-            try {
-                handler.handle(connection);
-            } catch (RuntimeException e) {
-                log.error("connection handler failed", e);
-            } finally {
-                connection.close();
-            }
-        });
+        ConnectionThreads.serve("pipe-connection", handler, connection, () -> {});
     }
 
     private static void pause() {

@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.socket.ConnectionThreads;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TcpKeepalive;
@@ -136,16 +137,7 @@ public final class TcpTransport implements Transport {
             connection.close();
             return;
         }
-        Thread.ofVirtual().name("tcp-connection").start(() -> {
-            try {
-                handler.handle(connection);
-            } catch (RuntimeException e) {
-                log.error("connection handler failed", e);
-            } finally {
-                connection.close();
-                releaseIfDone();
-            }
-        });
+        ConnectionThreads.serve("tcp-connection", handler, connection, this::releaseIfDone);
     }
 
     @Override

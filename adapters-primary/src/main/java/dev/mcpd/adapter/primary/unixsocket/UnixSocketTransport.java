@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.unixsocket;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.socket.ConnectionThreads;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -191,15 +192,7 @@ public final class UnixSocketTransport implements Transport {
                 connection.close(); // accepted while a forceful stop was closing the others
                 continue;
             }
-            Thread.ofVirtual().name("unix-connection").start(() -> {
-                try {
-                    handler.handle(connection);
-                } catch (RuntimeException e) {
-                    log.error("connection handler failed", e);
-                } finally {
-                    connection.close();
-                }
-            });
+            ConnectionThreads.serve("unix-connection", handler, connection, () -> {});
         }
     }
 
