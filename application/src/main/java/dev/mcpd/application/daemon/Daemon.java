@@ -189,8 +189,8 @@ public final class Daemon {
         // (review finding 17). Its daemon.log's last lines say which.
         log.warn("daemon pid {} died without shutting down (SIGKILL, a crash or out of memory; its exit code is unknown, "
                 + "daemon.log has its last lines) (B-L6)", pid);
-        state.recordExit(clock.instant() + " pid " + pid + " exit unknown: died without shutting down (SIGKILL, a crash "
-                + "or out of memory; see daemon.log)" + leftoverNote + "; found by pid " + identity.pid().value());
+        state.recordExit(clock.instant() + " pid " + pid + " died without shutting down" + leftoverNote + "; found by pid "
+                + identity.pid().value() + "; exit code unknown (SIGKILL, a crash or out of memory; see daemon.log)");
     }
 
     private ClientConnectionHandler start() throws IOException {
