@@ -279,7 +279,8 @@ public final class McpServerSession {
         }
         // Only this (the reader) thread starts calls, so the count cannot grow between this check and the start.
         if (running.get() >= maxCallsInFlight) {
-            log.info("client {}: refused tools/call {} ({}): {} calls already running, the limit per client (review finding 12)",
+            // debug, not info: a client looping on the error would flood the log; the client is told why
+            log.debug("client {}: refused tools/call {} ({}): {} calls already running, the limit per client (review finding 12)",
                     client, id, name, maxCallsInFlight);
             send(JsonRpc.error(id, TOO_MANY_CALLS, "Too many calls in flight: this client already has " + maxCallsInFlight
                     + " tools/call requests running, mcpd's limit per client. Wait for one to finish or cancel one "
