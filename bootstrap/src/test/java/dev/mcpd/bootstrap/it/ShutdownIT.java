@@ -75,6 +75,36 @@ class ShutdownIT {
         AFUNIXSocket bystander = connect();
         readLine(bystander.getInputStream());
 
+        sigtermEndsItWithinGraceAndFreesTheScope(daemon);
+    }
+
+    @Test
+    void aClientThatPipelinesRequestsWithoutReadingCannotHoldUpShutdown() throws Exception { // B-E2, review finding 2 (P2)
+        Process daemon = startDaemon();
+        AFUNIXSocket stuck = connect();
+        InputStream fromDaemon = new java.io.BufferedInputStream(stuck.getInputStream());
+        readLine(fromDaemon);
+        OutputStream toDaemon = stuck.getOutputStream();
+        send(toDaemon, call(1, "diag_sleep", Map.of("millis", 60_000), null));
+        // Thousands of tools/list answers, never read: far more than the socket buffers and the daemon's queue hold.
+        // Sent from a thread of their own: once the daemon stops reading, these writes block too.
+        Thread pipeliner = Thread.ofVirtual().start(() -> {
+            try {
+                for (int id = 2; id < 3000; id++) {
+                    send(toDaemon, Map.of("jsonrpc", "2.0", "id", id, "method", "tools/list"));
+                }
+            } catch (IOException e) {
+                // the daemon closed the connection: what this test expects in the end
+            }
+        });
+        await().atMost(ANSWER).until(() -> fromDaemon.available() > 64 * 1024);
+
+        sigtermEndsItWithinGraceAndFreesTheScope(daemon);
+        pipeliner.join(ANSWER);
+    }
+
+    /** SIGTERM; the daemon exits 0 within the grace period, removes its record, and a new daemon can take the scope. */
+    private void sigtermEndsItWithinGraceAndFreesTheScope(Process daemon) throws Exception {
         long begun = System.nanoTime();
         daemon.destroy(); // SIGTERM
 
