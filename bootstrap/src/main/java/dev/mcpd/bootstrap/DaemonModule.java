@@ -109,7 +109,7 @@ final class DaemonModule extends AbstractModule {
     DaemonSettings settings() {
         DaemonSettings d = DaemonSettings.DEFAULTS;
         return new DaemonSettings(config.idleTimeout(), d.checkInterval(), config.shutdownGrace(), config.callTimeout(),
-                config.maxLineBytes(), d.toolsPageSize(), config.clientSweep(), config.maxIdle());
+                config.maxLineBytes(), d.toolsPageSize(), config.clientSweep(), config.maxIdle(), config.maxCallsPerClient());
     }
 
     @Provides

@@ -46,9 +46,13 @@ final class McpdCli implements CliBackend {
     static final List<String> FORWARDED_ENV = List.of("DOCKER_HOST", "MCPD_CONTAINER_HOST", "XDG_RUNTIME_DIR",
             "MCPD_HYPERD_PATH", "DOCKER_CONFIG", "CONTAINERS_CONF");
 
-    /** JVM flags of a spawned daemon: small heap, serial GC, native access for junixsocket. */
+    /**
+     * JVM flags of a spawned daemon: small heap, serial GC, native access for junixsocket. On OutOfMemoryError the JVM
+     * SIGKILLs itself (exit status 137): {@code -XX:+ExitOnOutOfMemoryError} alone exits 3, the code of "another daemon
+     * holds the lock" (review finding 17, ADR 0010); it stays as the fallback should the kill fail to start.
+     */
     static final List<String> DAEMON_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-Xss512k",
-            "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dmcpd.role=daemon");
+            "-XX:OnOutOfMemoryError=kill -KILL %p", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dmcpd.role=daemon");
 
     /** The first wait before a proxy that lost its daemon looks for one again (B-G5); it doubles up to 10 s. */
     static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
@@ -144,7 +148,7 @@ final class McpdCli implements CliBackend {
         modules.addAll(Engines.modules(config));
         Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
         Daemon daemon = injector.getInstance(Daemon.class);
-        Signals.onTerminate(daemon::requestStop);
+        Signals.onTerminate(daemon::requestStop, daemon::forceStop);
         try {
             return daemon.run();
         } catch (IOException e) {

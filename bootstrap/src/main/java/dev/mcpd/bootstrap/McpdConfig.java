@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  * @param startupTimeout how long a proxy waits for its host's first byte; zero = forever (B-G2),
  *        {@code MCPD_STARTUP_TIMEOUT}, default 15m
  * @param tcp the TCP transport's settings ({@code MCPD_TCP_*}; off by default)
+ * @param maxCallsPerClient the most tool calls one client may have running in the daemon (review finding 12),
+ *        {@code MCPD_DAEMON_MAX_CALLS_PER_CLIENT}, default 16, at least 1
  */
 public record McpdConfig(
         Path stateDir,
@@ -49,14 +51,16 @@ public record McpdConfig(
         Duration maxIdle,
         Duration ppidPoll,
         Duration startupTimeout,
-        TcpConfig tcp) {
+        TcpConfig tcp,
+        int maxCallsPerClient) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
     public static final List<String> KEYS = java.util.stream.Stream.concat(TcpConfig.KEYS.stream(), Stream.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
             "MCPD_DAEMON_IDLE_TIMEOUT", "MCPD_DAEMON_SHUTDOWN_GRACE", "MCPD_DAEMON_CALL_TIMEOUT", "MCPD_DAEMON_MAX_LINE",
             "MCPD_CONNECT_TIMEOUT", "MCPD_HOST_PID", "MCPD_ENGINES", "MCPD_CONTAINER_HOST", "MCPD_HYPERD_PATH",
             "MCPD_TEST_TIME_MULTIPLIER", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN", "MCPD_JAVA_OPTS",
-            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT")).toList();
+            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT",
+            "MCPD_DAEMON_MAX_CALLS_PER_CLIENT")).toList();
 
     /** The engines this build knows. */
     public static final Set<String> KNOWN_ENGINES = Set.of("containers", "hyperd", "diagnostics");
@@ -103,6 +107,10 @@ public record McpdConfig(
         if (maxLine != null && maxLine < 4096) {
             problems.add("MCPD_DAEMON_MAX_LINE=" + maxLine + " must be at least 4096 bytes");
         }
+        Integer maxCallsPerClient = number(env, "MCPD_DAEMON_MAX_CALLS_PER_CLIENT", "16", Integer::parseInt, problems);
+        if (maxCallsPerClient != null && maxCallsPerClient < 1) {
+            problems.add("MCPD_DAEMON_MAX_CALLS_PER_CLIENT=" + maxCallsPerClient + " must be at least 1 (default 16)");
+        }
         Long hostPid = env.containsKey("MCPD_HOST_PID") ? number(env, "MCPD_HOST_PID", null, Long::parseLong, problems) : null;
         if (hostPid != null && hostPid <= 0) {
             problems.add("MCPD_HOST_PID=" + hostPid + " must be a positive pid");
@@ -123,7 +131,7 @@ public record McpdConfig(
             throw new ConfigurationException(problems);
         }
         return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
-                sweep, maxIdle, ppidPoll, startupTimeout, tcp);
+                sweep, maxIdle, ppidPoll, startupTimeout, tcp, maxCallsPerClient);
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

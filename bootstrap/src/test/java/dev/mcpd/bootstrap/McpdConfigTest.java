@@ -83,4 +83,18 @@ class McpdConfigTest {
         assertThatThrownBy(() -> Durations.parse("5 minutes")).hasMessageContaining("use 500ms, 30s, 5m, 1h or PT30S");
         assertThatThrownBy(() -> Durations.parse("-PT1S")).hasMessageContaining("negative");
     }
+
+    @Test
+    void maxCallsPerClientDefaultsTo16AndMapsItsVariable() { // review finding 12
+        assertThat(McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x")).maxCallsPerClient())
+                .isEqualTo(16).isEqualTo(dev.mcpd.application.daemon.DaemonSettings.DEFAULT_MAX_CALLS_PER_CLIENT);
+        assertThat(McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x", "MCPD_DAEMON_MAX_CALLS_PER_CLIENT", "64"))
+                .maxCallsPerClient()).isEqualTo(64);
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_DAEMON_MAX_CALLS_PER_CLIENT", "0")))
+                .isInstanceOfSatisfying(ConfigurationException.class,
+                        e -> assertThat(e.getMessage()).contains("MCPD_DAEMON_MAX_CALLS_PER_CLIENT=0 must be at least 1"));
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_DAEMON_MAX_CALLS_PER_CLIENT", "many")))
+                .isInstanceOfSatisfying(ConfigurationException.class,
+                        e -> assertThat(e.getMessage()).contains("MCPD_DAEMON_MAX_CALLS_PER_CLIENT='many' is not a number"));
+    }
 }

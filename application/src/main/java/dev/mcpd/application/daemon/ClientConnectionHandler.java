@@ -8,7 +8,7 @@ import dev.mcpd.application.mcp.McpServerSession;
 import dev.mcpd.application.mcp.ServerInfo;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.wire.LineReader;
-import dev.mcpd.application.wire.LineWriter;
+import dev.mcpd.application.wire.QueuedLineWriter;
 import dev.mcpd.domain.error.LineTooLongException;
 import dev.mcpd.domain.error.MalformedMessageException;
 import dev.mcpd.domain.model.ClientHello;
@@ -24,6 +24,7 @@ import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.LivenessProbe;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,11 +46,21 @@ import org.slf4j.LoggerFactory;
  *   <li>B-T3 on a TCP connection, while the daemon has a token, the first line must be a client hello carrying that
  *       token (compared in constant time); otherwise the peer gets one JSON-RPC error saying why, the refusal is
  *       logged with its address, and the connection is closed at once. Nothing it sent reaches an engine.
+ *   <li>B-W1 every line to a client goes through its connection's one {@link QueuedLineWriter}: a cancelled or
+ *       interrupted call never tears a line (review finding 6). Once {@link #answerAndCancelAll} has begun, nothing
+ *       waits on a client: a line that does not fit its queue closes that connection instead (review finding 2).
  * </ol>
  */
 public final class ClientConnectionHandler implements ConnectionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnectionHandler.class);
+    /**
+     * Bytes that may wait unwritten for one client before its calls wait for it to read (and, on the shutdown
+     * path, before it is disconnected): 1 MiB, plus the line being queued.
+     */
+    static final long OUTBOUND_BUDGET_BYTES = 1024 * 1024;
+    /** How long a handler that is ending lets its queued lines reach the peer before the connection closes (B-C1). */
+    static final Duration CLOSE_FLUSH = Duration.ofMillis(100);
 
     private final DaemonIdentity identity;
     private final DaemonSettings settings;
@@ -62,6 +73,9 @@ public final class ClientConnectionHandler implements ConnectionHandler {
     private final Clock clock;
     private final Set<McpServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<ClientId, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<ClientId, QueuedLineWriter> writers = new ConcurrentHashMap<>();
+    /** Set when shutdown begins: from then on lines are offered, never waited for (review finding 2). */
+    private volatile boolean stopping;
 
     public ClientConnectionHandler(DaemonIdentity identity, DaemonSettings settings, ServerInfo serverInfo,
             ToolCatalog catalog, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, ActivityTracker activity,
@@ -83,7 +97,9 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         ClientId id = registry.register(connection.endpoint().kind(), peer, clock.instant());
         connections.put(id, connection);
         McpServerSession session = null;
-        LineWriter writer = new LineWriter(connection.output());
+        QueuedLineWriter writer = QueuedLineWriter.start(connection.output(), OUTBOUND_BUDGET_BYTES, "mcpd-writer-" + id,
+                connection::close);
+        writers.put(id, writer);
         try {
             writer.writeLine(codec.write(HelloProtocol.daemonHello(
                     new DaemonHello(identity.version(), DaemonHello.PROTOCOL, identity.pid().value(), identity.scope()))));
@@ -141,6 +157,9 @@ public final class ClientConnectionHandler implements ConnectionHandler {
                 sessions.remove(session);
                 session.close(false);
             }
+            writer.awaitDrained(CLOSE_FLUSH);
+            writer.close();
+            writers.remove(id);
             connections.remove(id);
             registry.remove(id);
             activity.clientLeft();
@@ -148,7 +167,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         }
     }
 
-    private McpServerSession newSession(ClientId id, LineWriter writer, Map<String, String> env) {
+    private McpServerSession newSession(ClientId id, QueuedLineWriter writer, Map<String, String> env) {
         CallObserver observer = new CallObserver() {
             @Override
             public void callStarted() {
@@ -161,13 +180,19 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             }
         };
         return new McpServerSession(catalog, serverInfo, message -> {
+            byte[] line = codec.write(message);
+            if (stopping) {
+                writer.offerLine(line); // the shutdown path never waits on a client (review finding 2)
+                return;
+            }
             try {
-                writer.writeLine(codec.write(message));
+                writer.writeLine(line);
                 registry.touch(id, clock.instant());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize(), codec);
+        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize(), codec,
+                settings.maxCallsPerClient());
     }
 
     /** A parsed line: its value, or why it is not JSON (then {@code value} is null). */
@@ -223,11 +248,10 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         log.info("{}: hello from proxy pid {} host pid {}", id, proxyPid, hostPid);
     }
 
-    private void trySend(LineWriter writer, Map<String, Object> message) {
-        try {
-            writer.writeLine(codec.write(message));
-        } catch (IOException | RuntimeException e) {
-            log.debug("could not send the closing error: {}", e.toString());
+    /** Queues a last message without waiting; the handler's end lets it reach the peer for {@link #CLOSE_FLUSH}. */
+    private void trySend(QueuedLineWriter writer, Map<String, Object> message) {
+        if (!writer.offerLine(codec.write(message))) {
+            log.debug("could not send the closing error: {}", writer.brokenBecause());
         }
     }
 
@@ -246,10 +270,29 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         return true;
     }
 
-    /** Cancels every call in flight on every connection; each gets an error response (B-E1). */
+    /**
+     * Cancels every call in flight on every connection; each gets an error response (B-E1). Never blocks: each answer
+     * is queued on its connection's writer, and a client whose queue is full is disconnected instead (review
+     * finding 2). {@link #awaitFlushed} then gives the answers a bounded time to reach the clients.
+     */
     public void answerAndCancelAll() {
+        stopping = true;
         for (McpServerSession session : sessions) {
             session.close(true);
         }
+    }
+
+    /**
+     * Waits until every connection's queued lines are written, or {@code timeout} has passed.
+     *
+     * @return true if nothing is left to write
+     */
+    public boolean awaitFlushed(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (QueuedLineWriter writer : writers.values()) {
+            all &= writer.awaitDrained(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+        }
+        return all;
     }
 }

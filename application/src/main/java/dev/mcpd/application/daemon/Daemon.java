@@ -47,6 +47,12 @@ import org.slf4j.LoggerFactory;
  *       accepting; let calls in flight finish for a short drain, then answer the rest with an error; close every
  *       connection; close engines in reverse order; remove own files; release the lock.
  *   <li>B-E2 past the grace period remaining engines are abandoned and the exit code is {@link #EXIT_FORCED}.
+ *   <li>B-E2 the grace period bounds the whole shutdown, not only the engines (review finding 2, ADR 0010): no step
+ *       writes to a client synchronously, and a watchdog armed when shutdown begins closes every connection at the
+ *       deadline and, if the orderly path has still not finished {@link #HALT_MARGIN} later, records the exit and
+ *       halts the process with {@link #EXIT_FORCED}. {@link #forceStop} (a second signal) fires it at once.
+ *   <li>B-L6 a predecessor that died without shutting down (SIGKILL, a crash, out of memory) is recorded in the exit
+ *       history by the next daemon, with its exit code unknown (review finding 17).
  *   <li>B-L6/L7 expiration policies (idle timer, inactivity backstop, endpoint lost) and the liveness sweep run on
  *       one named thread; a failing check is logged and runs again; one place acts, and the reason is logged,
  *       appended to the scope's exit history and shown by {@code daemon_status}.
@@ -63,6 +69,10 @@ public final class Daemon {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration DRAIN = Duration.ofMillis(250);
+    /** The longest the cancelled calls' {@code -32002} answers may take to reach their clients (B-E1). */
+    private static final Duration ANSWER_FLUSH = Duration.ofMillis(500);
+    /** How long the orderly path may still run after the watchdog closed every connection, before the halt (B-E2). */
+    public static final Duration HALT_MARGIN = Duration.ofMillis(500);
 
     private final DaemonIdentity identity;
     private final DaemonSettings settings;
@@ -78,6 +88,10 @@ public final class Daemon {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicReference<String> stopReason = new AtomicReference<>();
+    private final CountDownLatch forceRequested = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean forced = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.function.IntConsumer halt;
+    private volatile String shutdownStep = "not begun";
     private final Map<Transport, Endpoint> endpoints = new ConcurrentHashMap<>();
     private volatile List<Engine> engines = List.of();
     private volatile Instant startedAt;
@@ -94,6 +108,18 @@ public final class Daemon {
     public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
             List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock,
             LeftoverProcesses leftovers) {
+        this(identity, settings, state, transports, engineFactories, registry, probe, codec, clock, leftovers,
+                code -> Runtime.getRuntime().halt(code));
+    }
+
+    /**
+     * @param halt ends the process with the given exit code at once, without shutdown hooks: the shutdown watchdog's
+     *        last resort (B-E2); {@code Runtime.getRuntime()::halt} but in tests
+     */
+    public Daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
+            List<EngineFactory> engineFactories, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock,
+            LeftoverProcesses leftovers, java.util.function.IntConsumer halt) {
+        this.halt = requireNonNull(halt, "halt is null");
         this.leftovers = requireNonNull(leftovers, "leftovers is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -146,18 +172,25 @@ public final class Daemon {
                 || probe.check(stale.get().pid()) != LivenessProbe.Liveness.DEAD) {
             return;
         }
+        long pid = stale.get().pid().value();
+        String leftoverNote = "";
         try {
             List<dev.mcpd.domain.model.Pid> found = leftovers.find(stale.get().pid());
             if (!found.isEmpty()) {
                 int left = leftovers.stop(found, Duration.ofMillis(500));
                 log.warn("daemon pid {} died without shutting down and left {} process(es) running: {}; stopped them{} (B-E3)",
-                        stale.get().pid().value(), found.size(), found, left == 0 ? "" : ", " + left + " would not die");
-                state.recordExit(clock.instant() + " pid " + stale.get().pid().value() + " died without shutting down; "
-                        + found.size() + " leftover process(es) stopped by pid " + identity.pid().value());
+                        pid, found.size(), found, left == 0 ? "" : ", " + left + " would not die");
+                leftoverNote = "; " + found.size() + " leftover process(es) stopped";
             }
         } catch (RuntimeException e) {
-            log.error("could not look for the leftovers of daemon pid {}", stale.get().pid().value(), e);
+            log.error("could not look for the leftovers of daemon pid {}", pid, e);
         }
+        // Its own exit was never recorded: SIGKILL, a crash and -XX:OnOutOfMemoryError's kill leave no chance to
+        // (review finding 17). Its daemon.log's last lines say which.
+        log.warn("daemon pid {} died without shutting down (SIGKILL, a crash or out of memory; its exit code is unknown, "
+                + "daemon.log has its last lines) (B-L6)", pid);
+        state.recordExit(clock.instant() + " pid " + pid + " died without shutting down" + leftoverNote + "; found by pid "
+                + identity.pid().value() + "; exit code unknown (SIGKILL, a crash or out of memory; see daemon.log)");
     }
 
     private ClientConnectionHandler start() throws IOException {
@@ -242,12 +275,28 @@ public final class Daemon {
         }
     }
 
-    /** Asks the daemon to stop; returns at once. The first reason given is kept. Idempotent. */
+    /** Asks the daemon to stop; returns at once. The first reason given is kept; a later request is logged only. */
     public void requestStop(String reason) {
         if (stopReason.compareAndSet(null, reason)) {
             log.info("stop requested: {}", reason);
+        } else {
+            log.info("stop requested again ({}) while stopping ({}); the shutdown goes on (B-E1)", reason, stopReason.get());
         }
         stopRequested.countDown();
+    }
+
+    /**
+     * Asks the daemon to stop now (a second SIGTERM or SIGINT): as {@link #requestStop}, and the shutdown watchdog
+     * fires at once instead of at the end of the grace period: every connection is closed, and the process halts with
+     * {@link #EXIT_FORCED} if the orderly path has not finished {@link #HALT_MARGIN} later (B-E2). Returns at once.
+     */
+    public void forceStop(String reason) {
+        requestStop(reason);
+        if (forceRequested.getCount() > 0) {
+            log.warn("{}: forcing the shutdown: every connection is closed now, and the daemon halts with exit {} if it "
+                    + "has not finished {} ms later", reason, EXIT_FORCED, HALT_MARGIN.toMillis());
+            forceRequested.countDown();
+        }
     }
 
     /**
@@ -262,22 +311,92 @@ public final class Daemon {
     private int shutdown(ClientConnectionHandler handler) {
         Instant deadline = clock.instant().plus(settings.shutdownGrace());
         long begun = System.nanoTime();
+        Thread shutdownThread = Thread.currentThread();
+        Thread.ofPlatform().name("mcpd-shutdown-watchdog").daemon()
+                .start(() -> watchShutdown(shutdownThread, begun + settings.shutdownGrace().toNanos()));
+        step("stop accepting");
         transports.forEach(Transport::requestStop);
+        step("drain calls in flight");
         drainCalls();
+        step("answer and cancel calls in flight");
         handler.answerAndCancelAll();
+        step("send the answers");
+        Duration left = Duration.between(clock.instant(), deadline);
+        handler.awaitFlushed(left.compareTo(ANSWER_FLUSH) < 0 ? left : ANSWER_FLUSH);
+        step("close every connection");
         transports.forEach(Transport::requestForcefulStop);
+        step("close engines");
         boolean clean = closeEngines(deadline);
-        int code = clean ? EXIT_OK : EXIT_FORCED;
+        step("record the exit");
+        int code = clean && !forced.get() ? EXIT_OK : EXIT_FORCED;
         state.recordExit(clock.instant() + " pid " + identity.pid().value() + " exit " + code + ": " + stopReason.get());
-        // Only the record's writer removes it and the socket (B-S2, B-S5): after an "endpoint lost" another daemon
-        // may own them now.
+        removeOwnRecord();
+        step("release the lock");
+        log.info("daemon stopped ({}) in {} ms{}", stopReason.get(), (System.nanoTime() - begun) / 1_000_000,
+                code == EXIT_OK ? "" : "; forced: resources were abandoned or connections force-closed (B-E2)");
+        return code;
+    }
+
+    private void step(String name) {
+        shutdownStep = name;
+    }
+
+    /** Only the record's writer removes it and the socket (B-S2, B-S5): after an "endpoint lost" another daemon may own them. */
+    private void removeOwnRecord() {
         boolean ours = state.readRecord().map(r -> r.pid().sameProcessAs(identity.pid())).orElse(false);
         if (ours) {
             state.removeRecordAndSocket();
         }
-        log.info("daemon stopped ({}) in {} ms{}", stopReason.get(), (System.nanoTime() - begun) / 1_000_000,
-                clean ? "" : "; some engines were abandoned after the grace period");
-        return code;
+    }
+
+    /**
+     * The shutdown watchdog (B-E2, review finding 2): waits for the shutdown to finish, until {@code deadlineNanos}
+     * ({@link System#nanoTime()}) or a {@link #forceStop}. Then it closes every connection (on a thread of its own, in
+     * case a transport is what hangs) and, if the shutdown has still not finished {@link #HALT_MARGIN} later, records
+     * the exit, removes this daemon's record and halts the process with {@link #EXIT_FORCED}; the kernel releases the
+     * lock.
+     */
+    private void watchShutdown(Thread shutdownThread, long deadlineNanos) {
+        try {
+            while (!terminated.await(Math.min(20_000_000L, Math.max(1, deadlineNanos - System.nanoTime())),
+                    TimeUnit.NANOSECONDS)) {
+                if (forceRequested.getCount() == 0 || System.nanoTime() - deadlineNanos >= 0) {
+                    break;
+                }
+            }
+            if (terminated.getCount() == 0) {
+                return;
+            }
+            forced.set(true);
+            String why = forceRequested.getCount() == 0 ? "forced by a second stop signal"
+                    : "not finished within the grace period of " + settings.shutdownGrace().toMillis() + " ms";
+            Throwable stuckAt = new Throwable("the shutdown thread's stack");
+            stuckAt.setStackTrace(shutdownThread.getStackTrace());
+            log.error("shutdown {} (at step: {}); closing every connection (B-E2)", why, shutdownStep, stuckAt);
+            Thread.ofVirtual().name("mcpd-force-close").start(() -> transports.forEach(transport -> {
+                try {
+                    transport.requestForcefulStop();
+                } catch (RuntimeException e) {
+                    log.warn("transport {} failed to close its connections", transport.kind(), e);
+                }
+            }));
+            if (terminated.await(HALT_MARGIN.toNanos(), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+            log.error("shutdown still not finished {} ms later (at step: {}); halting with exit {} (B-E2)",
+                    HALT_MARGIN.toMillis(), shutdownStep, EXIT_FORCED);
+            try {
+                state.recordExit(clock.instant() + " pid " + identity.pid().value() + " exit " + EXIT_FORCED + ": "
+                        + stopReason.get() + "; shutdown " + why + ", halted at step: " + shutdownStep);
+                removeOwnRecord();
+            } finally {
+                halt.accept(EXIT_FORCED);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("the shutdown watchdog failed", e);
+        }
     }
 
     private void drainCalls() {

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param toolsPageSize tools per {@code tools/list} page (B-M5)
  * @param clientSweep how often the liveness sweep checks every client's proxy and host process (B-L3)
  * @param maxIdle the inactivity backstop: no traffic for this long and no client provably alive (B-L5); zero = off
+ * @param maxCallsPerClient the most {@code tools/call} requests one client may have running at once; a call beyond
+ *        it is refused with an error at once, never queued (B-M8, B-B3; review finding 12). Default
+ *        {@value #DEFAULT_MAX_CALLS_PER_CLIENT}, at least 1
  */
 public record DaemonSettings(
         Duration idleTimeout,
@@ -25,11 +28,15 @@ public record DaemonSettings(
         int maxLineBytes,
         int toolsPageSize,
         Duration clientSweep,
-        Duration maxIdle) {
+        Duration maxIdle,
+        int maxCallsPerClient) {
+
+    /** The default of {@link #maxCallsPerClient}: twice the hyperd pool, so one client cannot hold all of it for long. */
+    public static final int DEFAULT_MAX_CALLS_PER_CLIENT = 16;
 
     public static final DaemonSettings DEFAULTS = new DaemonSettings(Duration.ofMinutes(5), Duration.ofSeconds(1),
             Duration.ofSeconds(10), Duration.ofMinutes(10), 16 * 1024 * 1024, 100, Duration.ofSeconds(30),
-            Duration.ofMinutes(30));
+            Duration.ofMinutes(30), DEFAULT_MAX_CALLS_PER_CLIENT);
 
     public DaemonSettings {
         requireNonNull(idleTimeout, "idleTimeout is null");
@@ -41,12 +48,22 @@ public record DaemonSettings(
         if (clientSweep.isZero() || clientSweep.isNegative()) {
             throw new IllegalArgumentException("clientSweep must be positive");
         }
+        if (maxCallsPerClient < 1) {
+            throw new IllegalArgumentException("maxCallsPerClient must be at least 1");
+        }
+    }
+
+    /** Settings with the default cap on calls per client. */
+    public DaemonSettings(Duration idleTimeout, Duration checkInterval, Duration shutdownGrace, Duration callTimeout,
+            int maxLineBytes, int toolsPageSize, Duration clientSweep, Duration maxIdle) {
+        this(idleTimeout, checkInterval, shutdownGrace, callTimeout, maxLineBytes, toolsPageSize, clientSweep, maxIdle,
+                DEFAULT_MAX_CALLS_PER_CLIENT);
     }
 
     /** Settings with the default sweep period and backstop. */
     public DaemonSettings(Duration idleTimeout, Duration checkInterval, Duration shutdownGrace, Duration callTimeout,
             int maxLineBytes, int toolsPageSize) {
         this(idleTimeout, checkInterval, shutdownGrace, callTimeout, maxLineBytes, toolsPageSize,
-                Duration.ofSeconds(30), Duration.ofMinutes(30));
+                Duration.ofSeconds(30), Duration.ofMinutes(30), DEFAULT_MAX_CALLS_PER_CLIENT);
     }
 }

@@ -32,13 +32,27 @@ import org.slf4j.LoggerFactory;
  *   <li>B-M6 an unknown tool or malformed params is {@code -32602}; a tool's own failure is an {@code isError} result.
  *   <li>B-M7 {@code notifications/cancelled} interrupts the named call and suppresses its response; unknown ids are ignored.
  *   <li>B-M8 each {@code tools/call} runs on its own virtual thread: a slow call never delays another request.
+ *   <li>B-M8, B-B3 a client has at most {@code maxCallsInFlight} calls running (cancelled calls count until their
+ *       thread ends); one more is refused at once with {@link #TOO_MANY_CALLS}, never queued (review finding 12).
+ *   <li>B-E1 {@link #close close(true)} answers every call it cancels with {@code -32002} through {@code outbound}
+ *       and waits for nothing else: the shutdown path is only as fast as {@code outbound}, which therefore must not
+ *       wait on the peer once shutdown began (the daemon's queues the line or drops the peer, review finding 2).
  * </ol>
+ * Cancelling interrupts the call's thread and cancels its {@link dev.mcpd.domain.port.CallContext}; a call's thread
+ * never writes to the peer itself in the daemon (its lines go through the connection's writer thread), so the
+ * interrupt cannot tear a line (B-W1, review finding 6).
  * Requests other than {@code tools/call} are answered on the calling (reader) thread: they never block.
  */
 public final class McpServerSession {
 
     /** Protocol revisions this server speaks, newest first. */
     public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
+    /**
+     * mcpd: the client already has as many calls running as the daemon allows one client (review finding 12). In
+     * JSON-RPC's implementation-defined server error range (-32000 to -32099).
+     */
+    public static final int TOO_MANY_CALLS = -32003;
 
     private static final Logger log = LoggerFactory.getLogger(McpServerSession.class);
 
@@ -52,6 +66,7 @@ public final class McpServerSession {
     private final Duration callTimeout;
     private final int pageSize;
     private final JsonCodec codec;
+    private final int maxCallsInFlight;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Call threads not yet done, answer sent included: {@link #awaitIdle} waits for these, not for {@link #inFlight}. */
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -74,6 +89,20 @@ public final class McpServerSession {
     public McpServerSession(ToolCatalog catalog, ServerInfo serverInfo, Consumer<Map<String, Object>> outbound,
             CallObserver observer, ClientId client, Map<String, String> environment, Clock clock, Duration callTimeout,
             int pageSize, JsonCodec codec) {
+        this(catalog, serverInfo, outbound, observer, client, environment, clock, callTimeout, pageSize, codec,
+                Integer.MAX_VALUE);
+    }
+
+    /**
+     * A session whose client may have at most {@code maxCallsInFlight} tool calls running at once (the daemon's
+     * sessions; an in-process session serves one host and has no cap).
+     *
+     * @param maxCallsInFlight at least 1; {@link Integer#MAX_VALUE} for no cap
+     * @see #McpServerSession(ToolCatalog, ServerInfo, Consumer, CallObserver, ClientId, Map, Clock, Duration, int, JsonCodec)
+     */
+    public McpServerSession(ToolCatalog catalog, ServerInfo serverInfo, Consumer<Map<String, Object>> outbound,
+            CallObserver observer, ClientId client, Map<String, String> environment, Clock clock, Duration callTimeout,
+            int pageSize, JsonCodec codec, int maxCallsInFlight) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.serverInfo = requireNonNull(serverInfo, "serverInfo is null");
         this.outbound = requireNonNull(outbound, "outbound is null");
@@ -87,6 +116,10 @@ public final class McpServerSession {
         }
         this.pageSize = pageSize;
         this.codec = requireNonNull(codec, "codec is null");
+        if (maxCallsInFlight < 1) {
+            throw new IllegalArgumentException("maxCallsInFlight must be at least 1");
+        }
+        this.maxCallsInFlight = maxCallsInFlight;
     }
 
     /** Handles a line that was not valid JSON (B-M4, B-X1). */
@@ -242,6 +275,17 @@ public final class McpServerSession {
         }
         if (closed) {
             send(JsonRpc.error(id, JsonRpc.SHUTTING_DOWN, "mcpd is shutting down; call again to reach a new daemon"));
+            return;
+        }
+        // Only this (the reader) thread starts calls, so the count cannot grow between this check and the start.
+        if (running.get() >= maxCallsInFlight) {
+            // debug, not info: a client looping on the error would flood the log; the client is told why
+            log.debug("client {}: refused tools/call {} ({}): {} calls already running, the limit per client (review finding 12)",
+                    client, id, name, maxCallsInFlight);
+            send(JsonRpc.error(id, TOO_MANY_CALLS, "Too many calls in flight: this client already has " + maxCallsInFlight
+                    + " tools/call requests running, mcpd's limit per client. Wait for one to finish or cancel one "
+                    + "(notifications/cancelled), then call again; the daemon's owner can raise the limit with "
+                    + "MCPD_DAEMON_MAX_CALLS_PER_CLIENT"));
             return;
         }
         Map<String, Object> meta = Json.asObject(p.get("_meta"));

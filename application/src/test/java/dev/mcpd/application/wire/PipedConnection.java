@@ -71,6 +71,11 @@ public final class PipedConnection implements Connection {
                 });
     }
 
+    /** The far side's output only, for a test that plays a peer which writes but never reads. */
+    public OutputStream farSideOutput() {
+        return Channels.newOutputStream(toThisSide.sink());
+    }
+
     private static void closeQuietly(java.nio.channels.Channel channel) {
         try {
             channel.close();

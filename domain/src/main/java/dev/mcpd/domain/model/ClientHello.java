@@ -25,4 +25,11 @@ public record ClientHello(long pid, Long hostPid, Map<String, String> env, Strin
         }
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
     }
+
+    /** The hello with its token redacted ({@code token=<redacted>}), so that a log line never carries it (review finding 23). */
+    @Override
+    public String toString() {
+        return "ClientHello[pid=" + pid + ", hostPid=" + hostPid + ", env=" + env + ", token="
+                + (token == null ? "null" : "<redacted>") + "]";
+    }
 }

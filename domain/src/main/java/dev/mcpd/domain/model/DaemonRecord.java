@@ -32,4 +32,11 @@ public record DaemonRecord(Pid pid, String version, String scope, List<Endpoint>
         endpoints = List.copyOf(endpoints);
         history = history == null ? List.of() : List.copyOf(history);
     }
+
+    /** The record with its token redacted ({@code token=<redacted>}), so that a log line never carries it (review finding 23). */
+    @Override
+    public String toString() {
+        return "DaemonRecord[pid=" + pid + ", version=" + version + ", scope=" + scope + ", endpoints=" + endpoints
+                + ", startedAt=" + startedAt + ", token=" + (token == null ? "null" : "<redacted>") + ", history=" + history + "]";
+    }
 }

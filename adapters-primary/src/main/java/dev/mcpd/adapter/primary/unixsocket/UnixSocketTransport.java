@@ -295,8 +295,9 @@ public final class UnixSocketTransport implements Transport {
             this.peer = peer;
             try {
                 socket.setSoLinger(false, 0);
-                this.in = new PlatformThreadInputStream(socket.getInputStream());
-                this.out = new BufferedOutputStream(new PlatformThreadOutputStream(socket.getOutputStream()), 64 * 1024);
+                this.in = new PlatformThreadInputStream(socket.getInputStream(), this::close);
+                this.out = new BufferedOutputStream(new PlatformThreadOutputStream(socket.getOutputStream(), this::close),
+                        64 * 1024);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -343,8 +344,14 @@ public final class UnixSocketTransport implements Transport {
         T call() throws IOException;
     }
 
-    /** Runs {@code call} here on a platform thread, else on a {@link #BLOCKING_IO} thread while the caller parks. */
-    private static <T> T onPlatformThread(BlockingCall<T> call) throws IOException {
+    /**
+     * Runs {@code call} here on a platform thread, else on a {@link #BLOCKING_IO} thread while the caller parks.
+     * A caller interrupted while parked cannot stop the platform thread's read or write, which goes on: the stream's
+     * framing is then unknown, so the connection is closed ({@code abandon}) before the caller gets its
+     * {@link InterruptedIOException}; nothing can then follow a torn line, and the platform call ends on the closed
+     * socket (B-W1, review finding 6).
+     */
+    private static <T> T onPlatformThread(BlockingCall<T> call, Runnable abandon) throws IOException {
         if (!Thread.currentThread().isVirtual()) {
             return call.call();
         }
@@ -352,9 +359,9 @@ public final class UnixSocketTransport implements Transport {
         try {
             return result.get();
         } catch (InterruptedException e) {
-            result.cancel(true);
+            abandon.run();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted during socket I/O");
+            throw new InterruptedIOException("interrupted during socket I/O; the connection is closed");
         } catch (ExecutionException e) {
             switch (e.getCause()) {
                 case IOException io -> throw io;
@@ -367,19 +374,21 @@ public final class UnixSocketTransport implements Transport {
 
     private static final class PlatformThreadInputStream extends InputStream {
         private final InputStream socketIn;
+        private final Runnable abandon;
 
-        PlatformThreadInputStream(InputStream socketIn) {
+        PlatformThreadInputStream(InputStream socketIn, Runnable abandon) {
             this.socketIn = socketIn;
+            this.abandon = abandon;
         }
 
         @Override
         public int read() throws IOException {
-            return onPlatformThread(socketIn::read);
+            return onPlatformThread(socketIn::read, abandon);
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return onPlatformThread(() -> socketIn.read(b, off, len));
+            return onPlatformThread(() -> socketIn.read(b, off, len), abandon);
         }
 
         @Override
@@ -395,9 +404,11 @@ public final class UnixSocketTransport implements Transport {
 
     private static final class PlatformThreadOutputStream extends OutputStream {
         private final OutputStream socketOut;
+        private final Runnable abandon;
 
-        PlatformThreadOutputStream(OutputStream socketOut) {
+        PlatformThreadOutputStream(OutputStream socketOut, Runnable abandon) {
             this.socketOut = socketOut;
+            this.abandon = abandon;
         }
 
         @Override
@@ -405,7 +416,7 @@ public final class UnixSocketTransport implements Transport {
             onPlatformThread(() -> {
                 socketOut.write(b);
                 return null;
-            });
+            }, abandon);
         }
 
         @Override
@@ -413,7 +424,7 @@ public final class UnixSocketTransport implements Transport {
             onPlatformThread(() -> {
                 socketOut.write(b, off, len);
                 return null;
-            });
+            }, abandon);
         }
 
         @Override
@@ -421,7 +432,7 @@ public final class UnixSocketTransport implements Transport {
             onPlatformThread(() -> {
                 socketOut.flush();
                 return null;
-            });
+            }, abandon);
         }
 
         @Override
