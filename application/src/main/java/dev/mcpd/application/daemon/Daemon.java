@@ -203,7 +203,7 @@ public final class Daemon {
         ExpirationPolicy policy = ExpirationPolicy.anyOf(
                 ExpirationPolicies.idleFor(activity, clock, settings.idleTimeout()),
                 ExpirationPolicies.inactivityBackstop(registry, probe, clock, settings.maxIdle()),
-                ExpirationPolicies.endpointLost(state));
+                ExpirationPolicies.endpointLost(state, endpoints.keySet()));
         LivenessSweep sweep = new LivenessSweep(registry, probe);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("mcpd-lifecycle").daemon().factory());
@@ -269,12 +269,9 @@ public final class Daemon {
         boolean clean = closeEngines(deadline);
         int code = clean ? EXIT_OK : EXIT_FORCED;
         state.recordExit(clock.instant() + " pid " + identity.pid().value() + " exit " + code + ": " + stopReason.get());
-        // Only the record's writer removes it and the socket (B-S2, B-S5): after an "endpoint lost" another daemon
-        // may own them now.
-        boolean ours = state.readRecord().map(r -> r.pid().sameProcessAs(identity.pid())).orElse(false);
-        if (ours) {
-            state.removeRecordAndSocket();
-        }
+        // Only the record's writer removes it, in one step with the check (B-S2, B-S5; review finding 22): after an
+        // "endpoint lost" another daemon may own it now. Each transport removed the socket file it bound.
+        state.removeRecordIfOwnedBy(identity.pid());
         log.info("daemon stopped ({}) in {} ms{}", stopReason.get(), (System.nanoTime() - begun) / 1_000_000,
                 clean ? "" : "; some engines were abandoned after the grace period");
         return code;
