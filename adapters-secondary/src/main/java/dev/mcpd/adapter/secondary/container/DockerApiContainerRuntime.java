@@ -476,13 +476,17 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
         return unreachable;
     }
 
+    /**
+     * No usable endpoint: the resolver found none (so nothing is connected to, not even a path it rejected, such as
+     * another user's socket; ADR 0014), or the socket file went away since.
+     */
     private boolean socketMissing() {
         String path = host.socketPath();
-        return path != null && !Files.exists(Path.of(path));
+        return !host.found() || path != null && !Files.exists(Path.of(path));
     }
 
     private String missingSocketDetail() {
-        return "no such socket" + (host.found() ? "" : "; tried " + String.join(", ", host.tried()));
+        return host.found() ? "no such socket" : "no usable socket; tried " + String.join(", ", host.tried());
     }
 
     private String missingSocket() {

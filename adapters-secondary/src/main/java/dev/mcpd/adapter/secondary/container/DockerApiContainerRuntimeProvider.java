@@ -50,10 +50,13 @@ public final class DockerApiContainerRuntimeProvider implements Function<Map<Str
             if (closed) {
                 throw new IllegalStateException("the container runtime provider is closed");
             }
-            runtime = byEndpoint.get(host.endpoint());
+            // A runtime made when nothing usable was found never connects; once its socket appears, the resolver
+            // finds it and a connecting runtime is made under the other key.
+            String key = host.found() ? host.endpoint() : host.endpoint() + " (none found)";
+            runtime = byEndpoint.get(key);
             if (runtime == null) {
                 runtime = new DockerApiContainerRuntime(host, config);
-                byEndpoint.put(host.endpoint(), runtime);
+                byEndpoint.put(key, runtime);
                 if (byEndpoint.size() > MAX_RUNTIMES) {
                     var eldest = byEndpoint.entrySet().iterator();
                     evicted = eldest.next().getValue();

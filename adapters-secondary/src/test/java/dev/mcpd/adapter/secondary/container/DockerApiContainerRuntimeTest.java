@@ -115,11 +115,11 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         return IMAGE;
     }
 
-    /** busybox sh that prints, then loops in 0.1 s sleeps until SIGTERM, which it traps to exit 0. */
+    /** busybox sh that traps SIGTERM to exit 0, then prints, then loops in 0.1 s sleeps (trap first: see the contract). */
     @Override
     protected ContainerRunSpec.Builder echoThenWait(String line) {
         return ContainerRunSpec.builder(IMAGE)
-                .command("sh", "-c", "echo \"$MCPD_TEST_LINE\"; trap 'exit 0' TERM; while :; do sleep 0.1; done")
+                .command("sh", "-c", "trap 'exit 0' TERM; echo \"$MCPD_TEST_LINE\"; while :; do sleep 0.1; done")
                 .env("MCPD_TEST_LINE", line)
                 .network("none")
                 .label(SUITE_LABEL, SUITE);
@@ -178,11 +178,12 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         assertThat(details.network()).isEqualTo("none");
 
         long start = System.nanoTime();
-        runtime.stopContainer(result.id(), Duration.ofSeconds(10), soon());
+        runtime.stopContainer(result.id(), Duration.ofSeconds(30), soon());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         log.info("stop of an --init container took {} ms", took.toMillis());
-        assertThat(took).isLessThan(TestTime.millis(1000));
+        // Well before its 30 s timeout, with room for a loaded machine (issue 10).
+        assertThat(took).isLessThan(TestTime.millis(5000));
     }
 
     @Test
@@ -195,7 +196,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
 
         log.info("stop (timeout 1 s) of a container ignoring SIGTERM took {} ms", took.toMillis());
         assertThat(stopped).isEqualTo(StopResult.STOPPED);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(TestTime.millis(3000));
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(TestTime.millis(6000));
         ContainerDetails after = runtime.inspectContainer(result.id(), soon());
         assertThat(after.state()).isEqualTo(ContainerState.EXITED);
         assertThat(after.exitCode()).isEqualTo(137);
@@ -325,6 +326,25 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
             client.write(java.nio.ByteBuffer.wrap(response.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IOException | InterruptedException e) {
             log.warn("the fake runtime failed", e);
+        }
+    }
+
+    @Test
+    void anEndpointTheResolverRejectedIsNeverConnectedTo() throws Exception { // review finding 21, ADR 0014
+        Path theirs = temp.resolve("theirs.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(theirs));
+            server.configureBlocking(false);
+            ContainerHost rejected = new ContainerHostResolver(null,
+                    path -> path.equals(theirs) ? "a socket of uid 65534, neither this user's nor root's" : "no such socket")
+                    .resolve(java.util.Map.of("DOCKER_HOST", "unix://" + theirs));
+            try (DockerApiContainerRuntime runtime = new DockerApiContainerRuntime(rejected,
+                    DockerApiContainerRuntimeConfig.defaults())) {
+                assertThatThrownBy(() -> runtime.listImages(soon()))
+                        .isInstanceOf(ContainerRuntimeException.Unreachable.class)
+                        .hasMessageContaining("uid 65534");
+            }
+            assertThat(server.accept()).as("no connection was ever made to it").isNull();
         }
     }
 
