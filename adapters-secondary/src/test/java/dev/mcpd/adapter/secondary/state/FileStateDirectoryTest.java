@@ -320,6 +320,34 @@ class FileStateDirectoryTest {
         assertThat(state.readRecord()).contains(other);
     }
 
+    @Test
+    void aNewDaemonsRecordWrittenWhileTheOldOneShutsDownIsNeverRemoved() throws Exception { // review finding 22
+        // The old daemon lost its endpoint and shuts down while a new one starts: the new one removes the stale
+        // record and writes its own (B-S3) at the very moment the old one removes "its" record.
+        DaemonRecord old = record(1, null);
+        DaemonRecord fresh = record(2, null);
+        FileStateDirectory newDaemon = new FileStateDirectory(root);
+        int lost = 0;
+        for (int i = 0; i < 300; i++) {
+            state.writeRecord(old);
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
+                try {
+                    together.await();
+                    newDaemon.removeRecordAndSocket();
+                    newDaemon.writeRecord(fresh);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            together.await();
+            state.removeRecordIfOwnedBy(old.pid());
+            starting.get(10, TimeUnit.SECONDS);
+            lost += state.readRecord().filter(fresh::equals).isPresent() ? 0 : 1;
+        }
+        assertThat(lost).as("rounds in which the new daemon's record was removed by the old one").isZero();
+    }
+
     // --- the lock file's inode (review finding 22) --------------------------------------------------------------
 
     @Test
