@@ -70,6 +70,28 @@ class DeepStateDirIT {
         assertThat(Path.of(endpoint.substring("unix://".length()))).exists();
     }
 
+    @Test
+    void aDaemonWhoseFallbackSocketIsRemovedStillStopsAsEndpointLost() throws Exception { // B-L6
+        String base = mcpd.stateDir().toString();
+        Path deep = mcpd.stateDir().resolve("s".repeat(100 - base.length()));
+        mcpd.env("MCPD_STATE_DIR", deep.toString());
+        long pid;
+        String endpoint;
+        try (McpdHarness.StdioSession session = mcpd.serve()) {
+            session.initialize();
+            pid = ((Number) session.daemonStatus().get("pid")).longValue();
+            Map<?, ?> record = new ObjectMapper().readValue(deep.resolve("daemon.json").toFile(), Map.class);
+            endpoint = ((List<?>) record.get("endpoints")).getFirst().toString();
+        }
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
+        Files.delete(Path.of(endpoint.substring("unix://".length())));
+
+        await("daemon pid " + pid + " stops once its socket is gone").atMost(TestTime.scaled(Duration.ofSeconds(10)))
+                .until(() -> !daemon.isAlive());
+        assertThat(Files.readString(deep.resolve("daemon-exits.log")))
+                .contains("pid " + pid + " exit 0: expired: endpoint lost: " + endpoint.substring("unix://".length()));
+    }
+
     /**
      * Starts a session, checks the daemon serves it, keeps the daemon under watch for {@link #STAYS_UP} and checks
      * that the same daemon still answers the same session and a new one.
