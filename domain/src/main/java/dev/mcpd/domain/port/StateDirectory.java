@@ -90,7 +90,8 @@ public interface StateDirectory {
     /**
      * Removes {@code daemon.json} only if it is still the record of {@code owner} (same pid and process start), as
      * one step: a record another daemon wrote since (after an "endpoint lost", B-L6) is left in place (B-S2, B-S5;
-     * review finding 22). Sockets are not touched: each transport removes the file it bound. Never throws.
+     * review finding 22). The file implementation leaves sockets alone (each transport removes the file it bound);
+     * this default, for in-memory fakes, checks then calls {@link #removeRecordAndSocket()}. Never throws.
      *
      * @return whether a record of {@code owner} was removed
      */
