@@ -77,9 +77,7 @@ public record McpdConfig(
                 problems.add("unknown setting " + key + " (known: " + String.join(", ", KEYS) + ")");
             }
         }
-        Path stateDir = env.containsKey("MCPD_STATE_DIR") && !env.get("MCPD_STATE_DIR").isBlank()
-                ? Path.of(env.get("MCPD_STATE_DIR")).toAbsolutePath()
-                : FileStateDirectory.defaultRoot(env.get("XDG_RUNTIME_DIR"));
+        Path stateDir = stateDir(env.get("MCPD_STATE_DIR"), problems);
         String logLevel = env.getOrDefault("MCPD_LOG_LEVEL", "info").toLowerCase(java.util.Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
             problems.add("MCPD_LOG_LEVEL='" + logLevel + "' must be one of error, warn, info, debug, trace");
@@ -132,6 +130,36 @@ public record McpdConfig(
         }
         return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
                 sweep, maxIdle, ppidPoll, startupTimeout, tcp, maxCallsPerClient);
+    }
+
+    /**
+     * {@code MCPD_STATE_DIR}, which must be absolute: hosts start servers in different working directories and do
+     * not expand {@code ~} in their configs, so a relative or {@code ~} path would give each host its own daemon
+     * (issue 10). Unset, the default is derived from the uid alone, never from what a host forwards
+     * ({@link FileStateDirectory#defaultRoot()}).
+     */
+    private static Path stateDir(String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return FileStateDirectory.defaultRoot();
+        }
+        if (value.startsWith("~")) {
+            problems.add("MCPD_STATE_DIR='" + value + "' starts with ~, which is not expanded (hosts pass it "
+                    + "literally): give an absolute path, e.g. " + System.getProperty("user.home") + value.substring(1));
+            return null;
+        }
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add("MCPD_STATE_DIR='" + value + "' is not a valid path: " + e.getReason());
+            return null;
+        }
+        if (!path.isAbsolute()) {
+            problems.add("MCPD_STATE_DIR='" + value + "' is relative, so each host's working directory would get its "
+                    + "own daemon: give an absolute path");
+            return null;
+        }
+        return path.normalize();
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

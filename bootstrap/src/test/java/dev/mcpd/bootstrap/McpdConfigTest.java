@@ -97,4 +97,40 @@ class McpdConfigTest {
                 .isInstanceOfSatisfying(ConfigurationException.class,
                         e -> assertThat(e.getMessage()).contains("MCPD_DAEMON_MAX_CALLS_PER_CLIENT='many' is not a number"));
     }
+
+    // --- the state dir (issue 10) ------------------------------------------------------------------------------
+
+    @Test
+    void theDefaultStateDirDoesNotDependOnWhatAHostForwards() { // B-S6: Codex forwards no XDG_RUNTIME_DIR
+        McpdConfig claude = McpdConfig.fromEnvironment(Map.of("XDG_RUNTIME_DIR", "/run/user/12345",
+                "HOME", "/somewhere/else", "PATH", "/usr/bin"));
+        McpdConfig codex = McpdConfig.fromEnvironment(Map.of("PATH", "/usr/bin"));
+
+        assertThat(claude.stateDir()).isEqualTo(codex.stateDir())
+                .isEqualTo(dev.mcpd.adapter.secondary.state.FileStateDirectory.defaultRoot())
+                .isAbsolute();
+        assertThat(claude.stateDir().toString()).doesNotContain("/somewhere/else").doesNotContain("12345");
+    }
+
+    @Test
+    void anAbsoluteStateDirIsTakenNormalised() {
+        assertThat(McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/a/../b/")).stateDir()).isEqualTo(Path.of("/tmp/b"));
+    }
+
+    @Test
+    void aRelativeOrTildeStateDirIsRejectedWithTheOtherProblems() { // B-X2: hosts neither expand ~ nor share a cwd
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "~/mcpd-state",
+                "MCPD_LOG_LEVEL", "loud")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.getMessage()).contains("MCPD_STATE_DIR='~/mcpd-state'").contains("not expanded")
+                            .contains("absolute path").contains("MCPD_LOG_LEVEL");
+                });
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "mcpd-state")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e ->
+                        assertThat(e.getMessage()).contains("MCPD_STATE_DIR='mcpd-state' is relative")
+                                .contains("absolute path"));
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "./state")))
+                .isInstanceOf(ConfigurationException.class);
+    }
 }

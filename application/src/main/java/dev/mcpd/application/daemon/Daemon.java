@@ -236,7 +236,7 @@ public final class Daemon {
         ExpirationPolicy policy = ExpirationPolicy.anyOf(
                 ExpirationPolicies.idleFor(activity, clock, settings.idleTimeout()),
                 ExpirationPolicies.inactivityBackstop(registry, probe, clock, settings.maxIdle()),
-                ExpirationPolicies.endpointLost(state));
+                ExpirationPolicies.endpointLost(state, endpoints.keySet()));
         LivenessSweep sweep = new LivenessSweep(registry, probe);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("mcpd-lifecycle").daemon().factory());
@@ -341,12 +341,12 @@ public final class Daemon {
         shutdownStep = name;
     }
 
-    /** Only the record's writer removes it and the socket (B-S2, B-S5): after an "endpoint lost" another daemon may own them. */
+    /**
+     * Only the record's writer removes it, in one step with the check (B-S2, B-S5; review finding 22): after an
+     * "endpoint lost" another daemon may own it now. Each transport removed the socket file it bound.
+     */
     private void removeOwnRecord() {
-        boolean ours = state.readRecord().map(r -> r.pid().sameProcessAs(identity.pid())).orElse(false);
-        if (ours) {
-            state.removeRecordAndSocket();
-        }
+        state.removeRecordIfOwnedBy(identity.pid());
     }
 
     /**

@@ -7,9 +7,11 @@ import dev.mcpd.domain.policy.ExpirationResult;
 import dev.mcpd.domain.port.ClientRegistry;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.port.Transport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,11 +71,23 @@ public final class ExpirationPolicies {
     }
 
     /**
-     * Expires at once when the daemon's own endpoint is gone: its socket file or lock file was removed from under
-     * it, so no proxy can find it any more and a new daemon may already own the scope (B-L6, B-S5).
+     * Expires at once when the daemon's own endpoint is gone: an endpoint one of its transports bound is no longer
+     * its own (a socket file removed or replaced), or its lock file was removed or replaced, so no proxy can find it
+     * any more and a new daemon may already own the scope (B-L6, B-S5). Each transport is asked about what it
+     * actually bound, so a fallback socket path or an abstract name is never mistaken for a lost
+     * {@code <state>/daemon.sock} (review finding 3).
+     *
+     * @param transports the transports the daemon started
      */
-    public static ExpirationPolicy endpointLost(StateDirectory state) {
+    public static ExpirationPolicy endpointLost(StateDirectory state, Collection<Transport> transports) {
+        List<Transport> started = List.copyOf(transports);
         return () -> {
+            for (Transport transport : started) {
+                Optional<String> problem = transport.endpointProblem();
+                if (problem.isPresent()) {
+                    return ExpirationResult.immediate("endpoint lost: " + problem.get());
+                }
+            }
             Optional<String> problem = state.integrityProblem();
             return problem.isPresent() ? ExpirationResult.immediate("endpoint lost: " + problem.get())
                     : ExpirationResult.DO_NOT_EXPIRE;

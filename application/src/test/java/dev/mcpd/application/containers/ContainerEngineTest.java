@@ -409,7 +409,7 @@ class ContainerEngineTest {
         runtime.stall("slow");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<ToolResult> stalled = pool.submit(() -> engine.call("inspect_container", Map.of("container", "slow"),
-                    new SimpleCallContext(Instant.now().plusSeconds(2), Map.of())));
+                    new SimpleCallContext(Instant.now().plus(TestTime.scaled(Duration.ofSeconds(2))), Map.of())));
 
             long start = System.nanoTime();
             ToolResult other = engine.call("list_containers", Map.of(), SimpleCallContext.forSeconds(30));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpd.domain.fake.InMemoryClientRegistry;
 import dev.mcpd.domain.fake.InMemoryLivenessProbe;
+import dev.mcpd.domain.fake.InMemoryTransport;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -148,7 +149,15 @@ class BackstopAndEndpointPoliciesTest {
     class EndpointLost {
 
         private final FakeStateDirectory state = new FakeStateDirectory();
-        private final ExpirationPolicy endpointLost = ExpirationPolicies.endpointLost(state);
+        private final InMemoryTransport unix = new InMemoryTransport("unix");
+        private final InMemoryTransport tcp = new InMemoryTransport("tcp");
+        private final ExpirationPolicy endpointLost = ExpirationPolicies.endpointLost(state, List.of(unix, tcp));
+
+        @org.junit.jupiter.api.BeforeEach
+        void startTransports() {
+            unix.start(connection -> {});
+            tcp.start(connection -> {});
+        }
 
         @Test
         @DisplayName("B-L6 intact socket and lock: no expiry")
@@ -165,6 +174,26 @@ class BackstopAndEndpointPoliciesTest {
 
             assertThat(result.status()).isEqualTo(ExpirationStatus.IMMEDIATE_EXPIRE);
             assertThat(result.reason()).isEqualTo("endpoint lost: /tmp/x/daemon.sock was removed");
+        }
+
+        @Test
+        @DisplayName("B-L6 an endpoint a transport bound and lost expires the daemon at once, naming it (review finding 3)")
+        void aTransportsLostEndpointExpiresImmediately() {
+            tcp.loseEndpoint("socket removed");
+
+            ExpirationResult result = endpointLost.check();
+
+            assertThat(result.status()).isEqualTo(ExpirationStatus.IMMEDIATE_EXPIRE);
+            assertThat(result.reason()).startsWith("endpoint lost: ").contains("tcp").contains("socket removed");
+        }
+
+        @Test
+        @DisplayName("B-L6 only what the transports bound is checked: no transport problem and an intact lock never expire"
+                + " (review finding 3)")
+        void onlyTheTransportsAndTheLockAreAsked() {
+            for (int i = 0; i < 5; i++) {
+                assertThat(endpointLost.check()).isEqualTo(ExpirationResult.DO_NOT_EXPIRE);
+            }
         }
 
         @Test

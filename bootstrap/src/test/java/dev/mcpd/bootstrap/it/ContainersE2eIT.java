@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.mcpd.domain.testing.TestTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ class ContainersE2eIT {
         NodeClients.Run run = inspector("--method", "tools/call", "--tool-name", "run_container",
                 "--tool-arg", "image=" + IMAGE, "name=" + name, "init=true", "network=none",
                 "labels={\"dev.mcpd.test\":\"1\"}",
-                "command=[\"sh\",\"-c\",\"echo ready; trap 'exit 0' TERM; while true; do sleep 0.1; done\"]");
+                "command=[\"sh\",\"-c\",\"trap 'exit 0' TERM; echo ready; while true; do sleep 0.1; done\"]");
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
 
         NodeClients.Run list = inspector("--method", "tools/call", "--tool-name", "list_containers",
@@ -83,11 +84,12 @@ class ContainersE2eIT {
 
         long begun = System.nanoTime();
         NodeClients.Run stop = inspector("--method", "tools/call", "--tool-name", "stop_container", "--tool-arg", "container=" + name,
-                "timeout_seconds=5");
+                "timeout_seconds=30");
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
         assertThat(JSON.readTree(stop.stdout()).path("isError").asBoolean()).isFalse();
-        // A trapping container stops at SIGTERM, long before its 5 s timeout (B-B2); the rest is node and JVM start-up.
-        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(Duration.ofSeconds(5));
+        // A trapping container stops at SIGTERM, long before its 30 s timeout (B-B2); the rest is node and JVM start-up,
+        // with room for a loaded machine (issue 10).
+        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(TestTime.scaled(Duration.ofSeconds(15)));
 
         McpdHarness.Result again = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
         assertThat(again.exitCode()).isZero();
@@ -107,6 +109,6 @@ class ContainersE2eIT {
         McpdHarness.Result ls = mcpd.run(Duration.ofSeconds(30), "containers", "ls");
         assertThat(ls.exitCode()).isEqualTo(1);
         assertThat(ls.stderr()).contains("/tmp/mcpd-no-such-runtime.sock");
-        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(TestTime.scaled(Duration.ofSeconds(10)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.mcpd.domain.port;
 
 import dev.mcpd.domain.model.DaemonRecord;
+import dev.mcpd.domain.model.Pid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -87,8 +88,25 @@ public interface StateDirectory {
     void removeRecordAndSocket();
 
     /**
-     * For the lock holder: why its files are no longer what it made (the socket or the lock file was removed),
-     * or empty when they are intact. Never throws.
+     * Removes {@code daemon.json} only if it is still the record of {@code owner} (same pid and process start), as
+     * one step: a record another daemon wrote since (after an "endpoint lost", B-L6) is left in place (B-S2, B-S5;
+     * review finding 22). The file implementation leaves sockets alone (each transport removes the file it bound);
+     * this default, for in-memory fakes, checks then calls {@link #removeRecordAndSocket()}. Never throws.
+     *
+     * @return whether a record of {@code owner} was removed
+     */
+    default boolean removeRecordIfOwnedBy(Pid owner) {
+        if (readRecord().map(r -> r.pid().sameProcessAs(owner)).orElse(false)) {
+            removeRecordAndSocket();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * For the lock holder: why its files are no longer what it made (the lock file was removed or replaced by
+     * another inode, so another daemon may hold a lock on the new one), or empty when they are intact. The
+     * transports' endpoints are checked by each transport ({@link Transport#endpointProblem()}). Never throws.
      */
     Optional<String> integrityProblem();
 

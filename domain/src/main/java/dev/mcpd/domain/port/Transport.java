@@ -4,6 +4,7 @@ import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TransportKind;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A listening endpoint that hands each accepted connection to a {@link ConnectionHandler} (B-T1).
@@ -34,6 +35,19 @@ public interface Transport extends AutoCloseable {
      * @throws IllegalStateException if already started
      */
     Endpoint start(ConnectionHandler handler) throws IOException;
+
+    /**
+     * For a started transport: why the endpoint it bound is no longer its own, so that no client can reach it
+     * there (its socket file was removed or replaced by another file), or empty while it is intact. A transport
+     * whose endpoint cannot be taken away from under it (a TCP port, a name in Linux's abstract namespace, a named
+     * pipe) always answers empty, as does one that was not started. Cheap (a {@code stat} at most); never throws.
+     * The daemon's endpoint-lost policy asks every transport it started (B-L6; review finding 3).
+     *
+     * @return a sentence naming the endpoint and what happened to it, or empty
+     */
+    default Optional<String> endpointProblem() {
+        return Optional.empty();
+    }
 
     /** The number of connections accepted and not yet closed. */
     int openConnections();

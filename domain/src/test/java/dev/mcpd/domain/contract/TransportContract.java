@@ -229,6 +229,40 @@ public abstract class TransportContract {
         assertThat(connectsAndIsServed(endpoint)).as("a connection to %s after the stop", endpoint).isFalse();
     }
 
+    /**
+     * Takes {@code endpoint} away from under the started transport as another process could (removes or replaces
+     * its socket file), and returns true; or returns false where this transport's endpoint cannot be taken away
+     * (a TCP port, an abstract name), so that the test checks that it never reports a problem.
+     */
+    protected boolean takeEndpointAway(Endpoint endpoint) throws IOException {
+        return false;
+    }
+
+    @Test
+    void anEndpointJustBoundAndStillInPlaceHasNoProblem() throws Exception {
+        assertThat(transport.endpointProblem()).as("before start").isEmpty();
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        // Several checks in a row, as the daemon's endpoint-lost policy makes one per second (review finding 3).
+        for (int i = 0; i < 3; i++) {
+            assertThat(transport.endpointProblem()).as("check %d of %s", i, endpoint).isEmpty();
+        }
+        try (Peer peer = connect(endpoint)) {
+            peer.send("still here");
+            assertThat(peer.reader().readLine()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void anEndpointTakenAwayFromUnderTheTransportIsReportedNamingIt() throws Exception {
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        if (takeEndpointAway(endpoint)) {
+            assertThat(transport.endpointProblem()).as("B-L6 %s taken away", endpoint).hasValueSatisfying(
+                    problem -> assertThat(problem).contains(endpoint.address()));
+        } else {
+            assertThat(transport.endpointProblem()).as("an endpoint nobody can take away").isEmpty();
+        }
+    }
+
     @Test
     void aPeerThatHalfClosesStillGetsEveryAnswer() throws Exception {
         Endpoint endpoint = transport.start(connection -> {

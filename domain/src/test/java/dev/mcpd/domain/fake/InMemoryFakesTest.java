@@ -40,6 +40,12 @@ class InMemoryFakesTest {
             }
             return target.connect();
         }
+
+        @Override
+        protected boolean takeEndpointAway(Endpoint endpoint) {
+            byName.get(endpoint.address()).loseEndpoint("the name was taken over");
+            return true;
+        }
     }
 
     @Nested

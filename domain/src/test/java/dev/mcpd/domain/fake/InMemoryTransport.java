@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,7 @@ public final class InMemoryTransport implements Transport {
     private final Set<PipeConnection> open = ConcurrentHashMap.newKeySet();
     private volatile ConnectionHandler handler;
     private volatile boolean accepting;
+    private volatile String lost;
 
     public InMemoryTransport(String name) {
         this.endpoint = new Endpoint(TransportKind.IN_MEMORY, name);
@@ -47,6 +49,20 @@ public final class InMemoryTransport implements Transport {
         this.handler = handler;
         this.accepting = true;
         return endpoint;
+    }
+
+    /**
+     * Makes {@link #endpointProblem()} report that this endpoint was taken away (as a removed socket file would),
+     * for tests of the daemon's endpoint-lost policy (B-L6).
+     */
+    public void loseEndpoint(String why) {
+        lost = why;
+    }
+
+    @Override
+    public Optional<String> endpointProblem() {
+        String why = lost;
+        return handler == null || why == null ? Optional.empty() : Optional.of(endpoint + ": " + why);
     }
 
     /** Connects a client, as a socket connect would. */

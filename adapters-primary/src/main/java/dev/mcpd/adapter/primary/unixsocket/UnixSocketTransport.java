@@ -15,8 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>B-C1 a connection closes without lingering: {@code SO_LINGER} is off and close never waits for the peer.
  *   <li>The socket file is removed by {@link #requestStop()}; only its owner (the lock holder) runs this (B-S5).
  *   <li>B-T2 a path too long for {@code sun_path} (107 bytes) falls back to a short path beside the state dir
- *       ({@code <parent>/mcpd-<hash>.sock}, mode 0600), else on Linux to the abstract namespace under a name drawn
+ *       ({@code <parent>/mcpd-<hash>.sock}, mode 0600; the hash is SHA-256 of the state dir's path, and a file
+ *       there that is not a stale socket of ours is never replaced), else on Linux to the abstract namespace under a name drawn
  *       at random per start ({@code @mcpd-<hex>}: no file, so no mode; the peer uid check is the gate, and a random
  *       name cannot be squatted in advance). {@link #start} returns the endpoint actually bound, which the daemon
  *       announces in {@code daemon.json}.
@@ -105,12 +110,27 @@ public final class UnixSocketTransport implements Transport {
         AFUNIXServerSocket socket = AFUNIXServerSocket.newInstance();
         socket.setReuseAddress(true);
         Path file = fits(socketPath) ? socketPath : shortFallback();
+        if (file != null && file != socketPath) {
+            // The short path lies in a directory we may share with other users (e.g. /tmp): never let the bind unlink
+            // what is not a stale socket of ours (review finding 22).
+            String refused = foreignFileAt(file);
+            if (refused != null) {
+                log.warn("not binding the short fallback {}: {} (B-T2)", file, refused);
+                if (!isLinux()) {
+                    socket.close();
+                    throw new IOException("socket path " + socketPath + " is longer than sun_path allows (" + SUN_PATH_MAX
+                            + " bytes) and its short fallback " + file + " is taken: " + refused
+                            + "; set MCPD_STATE_DIR to a shorter directory");
+                }
+                file = null;
+            }
+        }
         if (file != null) {
             boundAddress = AFUNIXSocketAddress.of(file.toFile());
             socket.bind(boundAddress, 128);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            socketFileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            ownUid = ((Number) Files.getAttribute(file, "unix:uid")).longValue();
+            socketFileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            ownUid = ((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
             boundFile = file;
             boundEndpoint = new Endpoint(TransportKind.UNIX_SOCKET, file.toString());
         } else if (isLinux()) {
@@ -134,6 +154,61 @@ public final class UnixSocketTransport implements Transport {
         return boundEndpoint;
     }
 
+    /**
+     * Why the file at {@code path} must not be replaced by our socket: it is not a socket, or not one of our uid (the
+     * uid that owns the state dir); null when nothing is there or it is a stale socket of ours, which the bind
+     * replaces. A stale socket of ours there can only be this scope's: the name is a hash of the state dir's path,
+     * and we hold the scope's lock.
+     */
+    private String foreignFileAt(Path path) throws IOException {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+        int mode = ((Number) attributes.get("mode")).intValue();
+        long owner = ((Number) attributes.get("uid")).longValue();
+        long ours = ((Number) Files.getAttribute(socketPath.getParent(), "unix:uid")).longValue();
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            return "it exists and is not a socket";
+        }
+        if (owner != ours) {
+            return "it is a socket of uid " + owner + ", not of uid " + ours;
+        }
+        return null;
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    /**
+     * The socket file this transport bound is gone or is another file now (another inode: removed and re-created,
+     * e.g. by a second daemon started after someone deleted the state dir), so proxies cannot reach this daemon
+     * there any more (B-L6). An abstract name cannot be taken away while bound, so it has nothing to check.
+     */
+    @Override
+    public Optional<String> endpointProblem() {
+        Path file;
+        Object key;
+        synchronized (this) {
+            file = boundFile;
+            key = socketFileKey;
+        }
+        if (file == null || stopping) {
+            return Optional.empty();
+        }
+        try {
+            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return current != null && current.equals(key) ? Optional.empty()
+                    : Optional.of(file + " is no longer the socket this daemon bound (replaced by another file)");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.of(file + " was removed");
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // cannot tell (e.g. a transient permission error): never expire on a guess
+        }
+    }
+
     /** How an endpoint address names a socket in Linux's abstract namespace: {@code unix://@name}. */
     public static final String ABSTRACT_PREFIX = "@";
 
@@ -141,15 +216,29 @@ public final class UnixSocketTransport implements Transport {
         return path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SUN_PATH_MAX;
     }
 
-    /** {@code <state dir's parent>/mcpd-<hash of the state dir>.sock} if that fits, else null. */
+    /**
+     * {@code <state dir's parent>/mcpd-<hash>.sock} if that fits, else null; the hash is the first 16 hex digits of
+     * the SHA-256 of the state dir's absolute path, so two scopes never share a name (review finding 22).
+     */
     private Path shortFallback() {
         Path stateDir = socketPath.toAbsolutePath().getParent();
         Path parent = stateDir == null ? null : stateDir.getParent();
         if (parent == null) {
             return null;
         }
-        Path candidate = parent.resolve("mcpd-" + Integer.toHexString(stateDir.toString().hashCode()) + ".sock");
+        Path candidate = parent.resolve("mcpd-" + shortHash(stateDir.toString()) + ".sock");
         return fits(candidate) ? candidate : null;
+    }
+
+    /** The first 64 bits of SHA-256 of {@code text} (UTF-8), in hex. */
+    static String shortHash(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static boolean isLinux() {

@@ -88,6 +88,105 @@ class UnixSocketTransportTest extends TransportContract {
         }
     }
 
+    @Override
+    protected boolean takeEndpointAway(Endpoint endpoint) throws IOException {
+        Files.delete(Path.of(endpoint.address()));
+        return true;
+    }
+
+    /** A state dir under {@code dir} whose {@code daemon.sock} is too long for sun_path but whose parent is short. */
+    private Path deepStateDir() throws IOException {
+        return Files.createDirectories(dir.resolve("s".repeat(110 - dir.toString().length())));
+    }
+
+    /** The short fallback the transport must choose for {@code stateDir}, computed here independently. */
+    private static Path expectedFallback(Path stateDir) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(stateDir.toString().getBytes(UTF_8));
+        return stateDir.getParent().resolve("mcpd-" + java.util.HexFormat.of().formatHex(digest).substring(0, 16) + ".sock");
+    }
+
+    @Test
+    void aSocketFileReplacedByAnotherFileIsReportedAsLost() throws Exception { // B-L6, review finding 3
+        Endpoint endpoint = transport.start(TransportContract::echoLines);
+        Files.delete(socketPath());
+        Files.writeString(socketPath(), "not the daemon's socket");
+
+        assertThat(transport.endpointProblem()).hasValueSatisfying(problem ->
+                assertThat(problem).contains(endpoint.address()).contains("no longer"));
+    }
+
+    @Test
+    void theShortFallbackIsNamedBySha256OfTheStateDirAndStaysIntact() throws Exception { // B-T2, review findings 3, 22
+        Path stateDir = deepStateDir();
+        try (UnixSocketTransport deep = new UnixSocketTransport(stateDir.resolve("daemon.sock"))) {
+            Endpoint endpoint = deep.start(TransportContract::echoLines);
+
+            assertThat(Path.of(endpoint.address())).isEqualTo(expectedFallback(stateDir));
+            assertThat(deep.endpointProblem()).as("the fallback is what was bound, not <state>/daemon.sock").isEmpty();
+            Files.delete(Path.of(endpoint.address()));
+            assertThat(deep.endpointProblem()).hasValueSatisfying(p -> assertThat(p).contains("was removed"));
+        }
+    }
+
+    @Test
+    void aFileAtTheShortFallbackThatIsNotASocketIsNeverReplaced() throws Exception { // review finding 22
+        Path stateDir = deepStateDir();
+        Path planted = expectedFallback(stateDir);
+        Files.writeString(planted, "someone else's file");
+        try (UnixSocketTransport deep = new UnixSocketTransport(stateDir.resolve("daemon.sock"))) {
+            Endpoint endpoint = deep.start(TransportContract::echoLines);
+
+            assertThat(Files.readString(planted)).isEqualTo("someone else's file");
+            assertThat(endpoint.address()).as("on Linux: the abstract namespace instead").startsWith("@mcpd-");
+            try (Peer peer = connect(endpoint)) {
+                peer.send("via the abstract name");
+                assertThat(peer.reader().readLine()).isEqualTo("via the abstract name");
+            }
+        }
+    }
+
+    @Test
+    void aSocketOfAnotherUidAtTheShortFallbackIsNeverReplaced() throws Exception { // review finding 22
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                ((Number) Files.getAttribute(dir, "unix:uid")).longValue() == 0, "only root can make a file of another uid");
+        Path stateDir = deepStateDir();
+        Path planted = expectedFallback(stateDir);
+        staleSocketAt(planted);
+        Files.setAttribute(planted, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        Object before = Files.readAttributes(planted, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        try (UnixSocketTransport deep = new UnixSocketTransport(stateDir.resolve("daemon.sock"))) {
+            Endpoint endpoint = deep.start(TransportContract::echoLines);
+
+            assertThat(endpoint.address()).startsWith("@mcpd-");
+            assertThat(Files.readAttributes(planted, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                    .isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aStaleSocketOfOursAtTheShortFallbackIsReplaced() throws Exception { // B-S3
+        Path stateDir = deepStateDir();
+        Path stale = expectedFallback(stateDir);
+        staleSocketAt(stale);
+        try (UnixSocketTransport deep = new UnixSocketTransport(stateDir.resolve("daemon.sock"))) {
+            Endpoint endpoint = deep.start(TransportContract::echoLines);
+
+            assertThat(Path.of(endpoint.address())).isEqualTo(stale);
+            try (Peer peer = connect(endpoint)) {
+                peer.send("via the replaced socket");
+                assertThat(peer.reader().readLine()).isEqualTo("via the replaced socket");
+            }
+        }
+    }
+
+    /** A socket file nobody listens on, as a daemon killed with SIGKILL leaves (the JDK's close does not unlink). */
+    private static void staleSocketAt(Path path) throws IOException {
+        try (var channel = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.bind(java.net.UnixDomainSocketAddress.of(path));
+        }
+        assertThat(path).exists();
+    }
+
     @Test
     void reportsTheUnixSocketKindAndTheBoundPath() throws Exception {
         Endpoint endpoint = transport.start(TransportContract::echoLines);

@@ -82,9 +82,11 @@ import org.slf4j.LoggerFactory;
  *       thread is interrupted, which closes its socket channel and so abandons the HTTP request. docker-java's and
  *       HttpClient's own timeouts are not relied on: socket read timeouts do not apply to the JDK Unix socket channel
  *       docker-java uses, and a stop may legitimately take its whole stop timeout.
- *   <li>Down: a missing socket file fails before any I/O; a refused connection fails at connect; the first call's
- *       API version negotiation is bounded by {@link DockerApiContainerRuntimeConfig#negotiationTimeout()}. Each error
- *       names the endpoint.
+ *   <li>Down versus slow (issue 10): a missing socket file fails before any I/O and a refused connection fails at
+ *       connect, both at once; a TCP connect is bounded by {@link DockerApiContainerRuntimeConfig#connectTimeout()}.
+ *       A runtime that accepted the connection is only slow: the first call's {@code GET /version} is waited for
+ *       until the call's deadline, or {@link DockerApiContainerRuntimeConfig#negotiationTimeout()} (30 s) if that
+ *       comes first, and only then called unreachable. Each error names the endpoint.
  *   <li>API version: the first call asks {@code GET /version} unversioned, then uses the lower of the runtime's
  *       {@code ApiVersion} and {@link #NEWEST_API_VERSION}, raised to its {@code MinAPIVersion} if need be (Podman
  *       4 reports 1.41; Docker 29 requires at least 1.44).
@@ -109,6 +111,9 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
     private final DockerClient unversioned;
     private final AtomicReference<Negotiated> negotiated = new AtomicReference<>();
     private volatile String lastUnreachable;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean retired;
 
     public DockerApiContainerRuntime(ContainerHost host, DockerApiContainerRuntimeConfig config) {
         this.host = requireNonNull(host, "host is null");
@@ -301,9 +306,23 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
                 .toList());
     }
 
+    /**
+     * Closes the HTTP client once no call is in flight: at once when idle, else when the last call ends. Later calls
+     * fail as unreachable. Used when the provider drops this runtime (review finding 21). Idempotent.
+     */
+    void closeWhenIdle() {
+        retired = true;
+        if (inFlight.get() == 0) {
+            close();
+        }
+    }
+
     /** Closes the HTTP client and its pooled connections; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             http.close();
         } catch (IOException e) {
@@ -326,6 +345,21 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
      */
     private <T> T call(String operation, String subject, Instant deadline, Work<T> work) throws InterruptedException {
         requireNonNull(deadline, "deadline is null");
+        inFlight.incrementAndGet();
+        try {
+            if (closed.get()) {
+                throw unreachable("this client of the runtime was closed (the daemon is stopping, or more than "
+                        + DockerApiContainerRuntimeProvider.MAX_RUNTIMES + " runtime endpoints were in use); call again", null);
+            }
+            return callOpen(operation, subject, deadline, work);
+        } finally {
+            if (inFlight.decrementAndGet() == 0 && retired) {
+                close();
+            }
+        }
+    }
+
+    private <T> T callOpen(String operation, String subject, Instant deadline, Work<T> work) throws InterruptedException {
         Instant start = Instant.now();
         if (!start.isBefore(deadline)) {
             throw new ContainerRuntimeException.DeadlineExceeded(host.endpoint(), operation, Duration.ZERO);
@@ -442,13 +476,17 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
         return unreachable;
     }
 
+    /**
+     * No usable endpoint: the resolver found none (so nothing is connected to, not even a path it rejected, such as
+     * another user's socket; ADR 0014), or the socket file went away since.
+     */
     private boolean socketMissing() {
         String path = host.socketPath();
-        return path != null && !Files.exists(Path.of(path));
+        return !host.found() || path != null && !Files.exists(Path.of(path));
     }
 
     private String missingSocketDetail() {
-        return "no such socket" + (host.found() ? "" : "; tried " + String.join(", ", host.tried()));
+        return host.found() ? "no such socket" : "no usable socket; tried " + String.join(", ", host.tried());
     }
 
     private String missingSocket() {

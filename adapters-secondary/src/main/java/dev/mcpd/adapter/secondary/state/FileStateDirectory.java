@@ -13,10 +13,16 @@ import dev.mcpd.domain.port.StateDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,21 +47,58 @@ public final class FileStateDirectory implements StateDirectory {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path root;
+    /** The inode of the {@code daemon.lock} this instance holds a lock on, or null (review finding 22). */
+    private volatile Object heldLockKey;
 
     public FileStateDirectory(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath();
     }
 
     /**
-     * The default state dir (B-S6): {@code $XDG_RUNTIME_DIR/mcpd} when that runtime dir exists, else
-     * {@code <home>/.mcpd/run}, where home comes from the JVM's {@code user.home} (the password database on
-     * Linux), not from a shell's {@code HOME}.
+     * The default state dir (B-S6), the same whatever environment a host gives its servers (Codex passes no
+     * {@code XDG_RUNTIME_DIR}; issue 10): {@code /run/user/<uid>/mcpd} when {@code /run/user/<uid>} is a directory
+     * owned by this process's uid (the runtime dir systemd-logind makes for the user), else
+     * {@code <home>/.mcpd/run}, where home is the account's home from the password database. That is the JVM's
+     * {@code user.home}: on Linux and macOS the JDK reads it with {@code getpwuid(getuid())}, not from {@code $HOME}
+     * (it falls back on {@code $HOME} only when the account has no home, or {@code /}).
      */
-    public static Path defaultRoot(String xdgRuntimeDir) {
-        if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank() && Files.isDirectory(Path.of(xdgRuntimeDir))) {
-            return Path.of(xdgRuntimeDir, "mcpd");
+    public static Path defaultRoot() {
+        return defaultRoot(Path.of("/run/user"), currentUid(), System.getProperty("user.home"));
+    }
+
+    /**
+     * {@link #defaultRoot()} with its inputs given (a seam for tests).
+     *
+     * @param runUser the directory holding the users' runtime dirs ({@code /run/user})
+     * @param uid this process's uid; negative when unknown (then the home is used)
+     * @param accountHome the account's home directory
+     */
+    public static Path defaultRoot(Path runUser, long uid, String accountHome) {
+        if (uid >= 0) {
+            Path runtimeDir = runUser.resolve(Long.toString(uid));
+            try {
+                PosixFileAttributes attributes = Files.readAttributes(runtimeDir, PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isDirectory() && uidOf(runtimeDir) == uid) {
+                    return runtimeDir.resolve("mcpd");
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                // no runtime dir (no login session, a container): the home it is
+            }
         }
-        return Path.of(System.getProperty("user.home"), ".mcpd", "run");
+        return Path.of(accountHome, ".mcpd", "run");
+    }
+
+    /** This process's real uid, or -1 where there is none (Windows). */
+    public static long currentUid() {
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
+            return -1;
+        }
+        return new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+
+    private static long uidOf(Path path) throws IOException {
+        return ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
     @Override
@@ -77,15 +120,59 @@ public final class FileStateDirectory implements StateDirectory {
         return root.resolve("daemon.json");
     }
 
+    /**
+     * Creates the directory (mode 0700) if needed, then refuses one that is not safe to keep a lock, a token and a
+     * socket in (review finding 22): a symbolic link (a link is never followed, so it cannot redirect the daemon's
+     * files elsewhere), not a directory, owned by another uid, or writable by the group or others. A safe directory
+     * that others can read is made 0700.
+     *
+     * @throws IOException naming the directory, what is wrong and what to do
+     */
     @Override
     public void prepare() throws IOException {
-        Files.createDirectories(root);
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(root);
+        }
+        if (!root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return; // Windows: the user's profile is private by its ACL
+        }
+        PosixFileAttributes attributes = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException("state dir " + root + " is a symbolic link; mcpd does not follow it (a link could send "
+                    + "its lock, token and socket elsewhere): set MCPD_STATE_DIR to the directory it points to");
+        }
+        if (!attributes.isDirectory()) {
+            throw new IOException("state dir " + root + " exists and is not a directory; remove it or set MCPD_STATE_DIR "
+                    + "to another path");
+        }
+        long uid = currentUid();
+        long owner = uidOf(root);
+        if (uid >= 0 && owner != uid) {
+            throw new IOException("state dir " + root + " is owned by uid " + owner + ", not by this user (uid " + uid
+                    + "); set MCPD_STATE_DIR to a directory you own");
+        }
+        Set<PosixFilePermission> mode = attributes.permissions();
+        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("state dir " + root + " is writable by other users (" + PosixFilePermissions.toString(mode)
+                    + "), who could have replaced its files; check it, then `chmod 700 " + root + "`, or set "
+                    + "MCPD_STATE_DIR to a private directory");
+        }
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
     }
 
     @Override
     public Optional<ScopeLock> tryLock() throws IOException {
-        return tryLock(root.resolve("daemon.lock"));
+        Path lockPath = root.resolve("daemon.lock");
+        Optional<ScopeLock> lock = tryLock(lockPath);
+        if (lock.isEmpty()) {
+            return lock;
+        }
+        heldLockKey = Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        ScopeLock held = lock.get();
+        return Optional.of(() -> {
+            heldLockKey = null;
+            held.close();
+        });
     }
 
     /** An OS file lock on {@code launch.lock}, a file no daemon touches. */
@@ -161,7 +248,11 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public Optional<DaemonRecord> readRecord() {
-        try (JsonParser parser = JSON.createParser(Files.readAllBytes(recordPath()))) {
+        return readRecord(recordPath());
+    }
+
+    private static Optional<DaemonRecord> readRecord(Path file) {
+        try (JsonParser parser = JSON.createParser(Files.readAllBytes(file))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
@@ -237,15 +328,27 @@ public final class FileStateDirectory implements StateDirectory {
         }
     }
 
+    /**
+     * The lock file this instance locked is gone, or {@code daemon.lock} is another inode now: a daemon started since
+     * may hold a lock on the new file, so two daemons would serve the scope (B-S1, B-L6; review finding 22). The
+     * transports' endpoints are not checked here: each transport knows what it bound.
+     */
     @Override
     public Optional<String> integrityProblem() {
-        if (!Files.exists(socketPath())) {
-            return Optional.of(socketPath() + " was removed");
+        Object held = heldLockKey;
+        if (held == null) {
+            return Optional.empty();
         }
-        if (!Files.exists(root.resolve("daemon.lock"))) {
-            return Optional.of(root.resolve("daemon.lock") + " was removed");
+        Path lockPath = root.resolve("daemon.lock");
+        try {
+            Object current = Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return held.equals(current) ? Optional.empty()
+                    : Optional.of(lockPath + " was replaced by another file, which another daemon may hold a lock on");
+        } catch (NoSuchFileException e) {
+            return Optional.of(lockPath + " was removed");
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // cannot tell: never expire on a guess
         }
-        return Optional.empty();
     }
 
     @Override
@@ -282,6 +385,42 @@ public final class FileStateDirectory implements StateDirectory {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
                 // nothing more to do; the next lock holder cleans up
+            }
+        }
+    }
+
+    /**
+     * Renames {@code daemon.json} to a private name first (atomic), so the record checked is the record removed; one
+     * that is not {@code owner}'s is put back with {@code link(2)}, which never replaces a record written meanwhile
+     * (review finding 22). While it is away a proxy sees the lock held and no record, and waits (B-S3).
+     */
+    @Override
+    public boolean removeRecordIfOwnedBy(Pid owner) {
+        Path claimed = root.resolve("daemon.json." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".removing");
+        try {
+            Files.move(recordPath(), claimed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            return false; // no record (or it cannot be moved): nothing of ours to remove
+        }
+        try {
+            if (readRecord(claimed).map(r -> r.pid().sameProcessAs(owner)).orElse(false)) {
+                return true;
+            }
+            try {
+                Files.createLink(recordPath(), claimed);
+            } catch (FileAlreadyExistsException newer) {
+                // another daemon wrote a newer record meanwhile: it wins
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.move(claimed, recordPath(), StandardCopyOption.ATOMIC_MOVE); // no hard links here: rename back
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(claimed);
+            } catch (IOException e) {
+                // a leftover *.removing file is harmless
             }
         }
     }

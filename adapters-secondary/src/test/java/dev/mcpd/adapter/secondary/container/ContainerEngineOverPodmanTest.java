@@ -93,7 +93,7 @@ class ContainerEngineOverPodmanTest {
         ToolResult ran = call("run_container", Map.of(
                 "image", DockerApiContainerRuntimeTest.IMAGE,
                 "name", name,
-                "command", List.of("sh", "-c", "echo engine says hi; trap 'exit 0' TERM; while :; do sleep 0.1; done"),
+                "command", List.of("sh", "-c", "trap 'exit 0' TERM; echo engine says hi; while :; do sleep 0.1; done"),
                 "labels", Map.of("dev.mcpd.test", "1", "dev.mcpd.test.run", run),
                 "network", "none"), hello);
         assertThat(ran.isError()).as(String.join("\n", ran.texts())).isFalse();
@@ -108,11 +108,12 @@ class ContainerEngineOverPodmanTest {
                         .isEqualTo("engine says hi"));
 
         long start = System.nanoTime();
-        ToolResult stopped = call("stop_container", Map.of("container", name, "timeout_seconds", 5), hello);
+        // A 30 s stop timeout, so that a loaded machine's slow stop is still told from a stop at the timeout.
+        ToolResult stopped = call("stop_container", Map.of("container", name, "timeout_seconds", 30), hello);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LoggerFactory.getLogger(getClass()).info("stop_container through the engine took {} ms", took.toMillis());
         assertThat(stopped.structuredContent()).containsEntry("result", "stopped");
-        assertThat(took).isLessThan(TestTime.millis(1000));
+        assertThat(took).isLessThan(TestTime.millis(5000));
         assertThat(call("stop_container", Map.of("container", name), hello).structuredContent())
                 .containsEntry("result", "already_stopped");
 

@@ -115,11 +115,11 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         return IMAGE;
     }
 
-    /** busybox sh that prints, then loops in 0.1 s sleeps until SIGTERM, which it traps to exit 0. */
+    /** busybox sh that traps SIGTERM to exit 0, then prints, then loops in 0.1 s sleeps (trap first: see the contract). */
     @Override
     protected ContainerRunSpec.Builder echoThenWait(String line) {
         return ContainerRunSpec.builder(IMAGE)
-                .command("sh", "-c", "echo \"$MCPD_TEST_LINE\"; trap 'exit 0' TERM; while :; do sleep 0.1; done")
+                .command("sh", "-c", "trap 'exit 0' TERM; echo \"$MCPD_TEST_LINE\"; while :; do sleep 0.1; done")
                 .env("MCPD_TEST_LINE", line)
                 .network("none")
                 .label(SUITE_LABEL, SUITE);
@@ -178,11 +178,12 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         assertThat(details.network()).isEqualTo("none");
 
         long start = System.nanoTime();
-        runtime.stopContainer(result.id(), Duration.ofSeconds(10), soon());
+        runtime.stopContainer(result.id(), Duration.ofSeconds(30), soon());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         log.info("stop of an --init container took {} ms", took.toMillis());
-        assertThat(took).isLessThan(TestTime.millis(1000));
+        // Well before its 30 s timeout, with room for a loaded machine (issue 10).
+        assertThat(took).isLessThan(TestTime.millis(5000));
     }
 
     @Test
@@ -195,7 +196,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
 
         log.info("stop (timeout 1 s) of a container ignoring SIGTERM took {} ms", took.toMillis());
         assertThat(stopped).isEqualTo(StopResult.STOPPED);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(TestTime.millis(3000));
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(TestTime.millis(6000));
         ContainerDetails after = runtime.inspectContainer(result.id(), soon());
         assertThat(after.state()).isEqualTo(ContainerState.EXITED);
         assertThat(after.exitCode()).isEqualTo(137);
@@ -204,13 +205,16 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
     @Test
     void aFirstCallIsNotCutShortByTheVersionNegotiationBound() throws Exception {
         RunResult result = run(ignoringSigterm());
-        try (DockerApiContainerRuntime fresh = podman()) {
+        Duration negotiation = Duration.ofSeconds(1);
+        try (DockerApiContainerRuntime fresh = new DockerApiContainerRuntime(
+                ContainerHost.of("unix://" + SOCKET, "MCPD_TEST_PODMAN_SOCK"),
+                new DockerApiContainerRuntimeConfig(Duration.ofSeconds(2), negotiation, 32))) {
             long start = System.nanoTime();
             StopResult stopped = fresh.stopContainer(result.id(), Duration.ofSeconds(3), soon());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(stopped).isEqualTo(StopResult.STOPPED);
-            assertThat(took).isGreaterThan(DockerApiContainerRuntimeConfig.defaults().negotiationTimeout());
+            assertThat(took).isGreaterThan(negotiation);
         }
     }
 
@@ -260,25 +264,104 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
     }
 
     @Test
-    void aRuntimeThatAcceptsButNeverAnswersIsUnreachableWithinTwoSeconds() throws Exception {
+    void aRuntimeThatAcceptsButNeverAnswersIsUnreachableAfterTheNegotiationTimeout() throws Exception {
         Path mute = temp.resolve("mute.sock");
+        DockerApiContainerRuntimeConfig oneSecond = new DockerApiContainerRuntimeConfig(Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 32);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 DockerApiContainerRuntime silent = new DockerApiContainerRuntime(
-                        ContainerHost.of("unix://" + mute, "test"), DockerApiContainerRuntimeConfig.defaults())) {
+                        ContainerHost.of("unix://" + mute, "test"), oneSecond)) {
             server.bind(UnixDomainSocketAddress.of(mute));
             long start = System.nanoTime();
             assertThatThrownBy(() -> silent.listContainers(ContainerFilter.running(), soon()))
                     .isInstanceOf(ContainerRuntimeException.Unreachable.class)
                     .hasMessageContaining("unix://" + mute)
-                    .hasMessageContaining("did not answer");
+                    .hasMessageContaining("did not answer GET /version within 1000 ms");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(took).isLessThan(TestTime.millis(2500));
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(TestTime.millis(2500));
+        }
+    }
+
+    @Test
+    void aConnectedRuntimeThatAnswersSlowlyIsWaitedForNotCalledUnreachable() throws Exception { // issue 10, section 1
+        Path slow = temp.resolve("slow.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                DockerApiContainerRuntime runtime = new DockerApiContainerRuntime(
+                        ContainerHost.of("unix://" + slow, "test"), DockerApiContainerRuntimeConfig.defaults())) {
+            server.bind(UnixDomainSocketAddress.of(slow));
+            Thread answerer = Thread.ofPlatform().daemon().start(() -> answerVersionAfter(server, Duration.ofSeconds(3)));
+            long start = System.nanoTime();
+
+            RuntimeInfo info = runtime.runtimeInfo(Instant.now().plus(TestTime.scaled(Duration.ofSeconds(30))));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            log.info("a runtime answering GET /version after 3 s was waited for: {} ms", took.toMillis());
+            assertThat(info.name()).isEqualTo("Podman Engine");
+            assertThat(info.version()).isEqualTo("4.9.3");
+            assertThat(info.apiVersion()).isEqualTo("1.41");
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+            assertThat(runtime.availability().isAvailable()).isTrue();
+            answerer.join(5000);
+        }
+    }
+
+    /** A one-request Docker API: reads the request head, waits {@code delay}, answers {@code GET /version}. */
+    private static void answerVersionAfter(ServerSocketChannel server, Duration delay) {
+        try (java.nio.channels.SocketChannel client = server.accept()) {
+            java.io.InputStream in = java.nio.channels.Channels.newInputStream(client);
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("GET /version ");
+            Thread.sleep(delay.toMillis()); // the slow runtime itself, not synchronisation
+            String body = "{\"Version\":\"4.9.3\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.24\","
+                    + "\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"4.9.3\"}]}";
+            String response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
+            client.write(java.nio.ByteBuffer.wrap(response.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException | InterruptedException e) {
+            log.warn("the fake runtime failed", e);
+        }
+    }
+
+    @Test
+    void anEndpointTheResolverRejectedIsNeverConnectedTo() throws Exception { // review finding 21, ADR 0014
+        Path theirs = temp.resolve("theirs.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(theirs));
+            server.configureBlocking(false);
+            ContainerHost rejected = new ContainerHostResolver(null,
+                    path -> path.equals(theirs) ? "a socket of uid 65534, neither this user's nor root's" : "no such socket")
+                    .resolve(java.util.Map.of("DOCKER_HOST", "unix://" + theirs));
+            try (DockerApiContainerRuntime runtime = new DockerApiContainerRuntime(rejected,
+                    DockerApiContainerRuntimeConfig.defaults())) {
+                assertThatThrownBy(() -> runtime.listImages(soon()))
+                        .isInstanceOf(ContainerRuntimeException.Unreachable.class)
+                        .hasMessageContaining("uid 65534");
+            }
+            assertThat(server.accept()).as("no connection was ever made to it").isNull();
+        }
+    }
+
+    @Test
+    void aMissingSocketIsUnreachableAtOnce() throws Exception { // issue 10, section 1: down is told from slow
+        try (DockerApiContainerRuntime missing = new DockerApiContainerRuntime(
+                ContainerHost.of("unix://" + temp.resolve("never.sock"), "test"), DockerApiContainerRuntimeConfig.defaults())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> missing.runtimeInfo(soon()))
+                    .isInstanceOf(ContainerRuntimeException.Unreachable.class).hasMessageContaining("never.sock");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TestTime.millis(2000));
         }
     }
 
     @Test
     void aMissingSocketNamesEverythingTheResolverTried() throws IOException {
-        ContainerHost none = new ContainerHostResolver(java.util.Map.of(), path -> false).resolve(java.util.Map.of());
+        ContainerHost none = new ContainerHostResolver(null, path -> "no such socket").resolve(java.util.Map.of());
         try (DockerApiContainerRuntime missing = new DockerApiContainerRuntime(none,
                 DockerApiContainerRuntimeConfig.defaults())) {
             assertThatThrownBy(() -> missing.listImages(soon()))

@@ -2,6 +2,7 @@ package dev.mcpd.adapter.secondary.state;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
@@ -258,25 +259,235 @@ class FileStateDirectoryTest {
         state.removeRecordAndSocket();
     }
 
-    // --- where the state dir is (B-S6) --------------------------------------------------------------------------
+    // --- removing the record only if still ours (review finding 22) -----------------------------------------------
 
     @Test
-    void defaultRootIsUnderAnExistingXdgRuntimeDir() {
-        assertThat(FileStateDirectory.defaultRoot(dir.toString())).isEqualTo(dir.resolve("mcpd"));
-    }
+    void removeRecordIfOwnedByRemovesOurRecordAndLeavesNoTempFile() throws IOException {
+        state.writeRecord(record(1, null));
 
-    @ParameterizedTest(name = "[{index}] <{0}>")
-    @ValueSource(strings = {"", "   ", "/nonexistent/run/user/1000"})
-    void defaultRootFallsBackToTheUsersHome(String xdgRuntimeDir) {
-        Path home = Path.of(System.getProperty("user.home"), ".mcpd", "run");
-        assertThat(FileStateDirectory.defaultRoot(xdgRuntimeDir)).isEqualTo(home);
-        assertThat(FileStateDirectory.defaultRoot(null)).isEqualTo(home);
+        assertThat(state.removeRecordIfOwnedBy(record(1, null).pid())).isTrue();
+
+        assertThat(root.resolve("daemon.json")).doesNotExist();
+        try (Stream<Path> files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("daemon.json"));
+        }
     }
 
     @Test
-    void defaultRootIgnoresAnXdgRuntimeDirThatIsAFile() throws IOException {
-        Path file = Files.writeString(dir.resolve("not-a-dir"), "");
-        assertThat(FileStateDirectory.defaultRoot(file.toString()))
-                .isEqualTo(Path.of(System.getProperty("user.home"), ".mcpd", "run"));
+    void removeRecordIfOwnedByLeavesAnotherDaemonsRecordInPlace() throws IOException { // B-S2, B-S5
+        DaemonRecord other = record(2, null);
+        state.writeRecord(other);
+
+        assertThat(state.removeRecordIfOwnedBy(record(1, null).pid())).isFalse();
+
+        assertThat(state.readRecord()).contains(other);
+        try (Stream<Path> files = Files.list(root)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".removing"));
+        }
+        assertThat(state.removeRecordIfOwnedBy(record(1, null).pid())).as("and again").isFalse();
+        assertThat(state.readRecord()).contains(other);
+    }
+
+    @Test
+    void removeRecordIfOwnedByWithNoRecordIsQuiet() {
+        assertThat(state.removeRecordIfOwnedBy(record(1, null).pid())).isFalse();
+        assertThat(root.resolve("daemon.json")).doesNotExist();
+    }
+
+    @Test
+    void aRecordAnotherDaemonKeepsRewritingIsNeverRemovedByUs() throws Exception { // the TOCTOU of review finding 22
+        DaemonRecord other = record(2, null);
+        state.writeRecord(other);
+        AtomicBoolean stop = new AtomicBoolean();
+        FileStateDirectory otherDaemon = new FileStateDirectory(root);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                try {
+                    otherDaemon.writeRecord(other);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 500; i++) {
+                assertThat(state.removeRecordIfOwnedBy(record(1, null).pid())).isFalse();
+            }
+        } finally {
+            stop.set(true);
+            writer.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(state.readRecord()).contains(other);
+    }
+
+    @Test
+    void aNewDaemonsRecordWrittenWhileTheOldOneShutsDownIsNeverRemoved() throws Exception { // review finding 22
+        // The old daemon lost its endpoint and shuts down while a new one starts: the new one removes the stale
+        // record and writes its own (B-S3) at the very moment the old one removes "its" record.
+        DaemonRecord old = record(1, null);
+        DaemonRecord fresh = record(2, null);
+        FileStateDirectory newDaemon = new FileStateDirectory(root);
+        int lost = 0;
+        for (int i = 0; i < 300; i++) {
+            state.writeRecord(old);
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
+                try {
+                    together.await();
+                    newDaemon.removeRecordAndSocket();
+                    newDaemon.writeRecord(fresh);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            together.await();
+            state.removeRecordIfOwnedBy(old.pid());
+            starting.get(10, TimeUnit.SECONDS);
+            lost += state.readRecord().filter(fresh::equals).isPresent() ? 0 : 1;
+        }
+        assertThat(lost).as("rounds in which the new daemon's record was removed by the old one").isZero();
+    }
+
+    // --- the lock file's inode (review finding 22) --------------------------------------------------------------
+
+    @Test
+    void anIntactLockFileIsNoProblemAndNothingIsCheckedWithoutTheLock() throws IOException {
+        assertThat(state.integrityProblem()).as("not holding the lock").isEmpty();
+        try (ScopeLock lock = state.tryLock().orElseThrow()) {
+            assertThat(state.integrityProblem()).isEmpty();
+            assertThat(state.socketPath()).as("the socket is the transport's to check").doesNotExist();
+        }
+    }
+
+    @Test
+    void aRemovedLockFileIsReported() throws IOException { // B-L6
+        try (ScopeLock lock = state.tryLock().orElseThrow()) {
+            Files.delete(root.resolve("daemon.lock"));
+            assertThat(state.integrityProblem()).hasValueSatisfying(p -> assertThat(p).contains("daemon.lock was removed"));
+        }
+    }
+
+    @Test
+    void aLockFileReCreatedAsAnotherInodeIsReported() throws IOException { // review finding 22
+        try (ScopeLock lock = state.tryLock().orElseThrow()) {
+            Files.delete(root.resolve("daemon.lock"));
+            Files.createFile(root.resolve("daemon.lock"));
+            assertThat(state.integrityProblem()).hasValueSatisfying(p -> assertThat(p).contains("replaced"));
+        }
+    }
+
+    // --- state dir hygiene (review finding 22) ------------------------------------------------------------------
+
+    @Test
+    void aSymbolicLinkAsStateDirIsRefusedAndNotFollowed() throws IOException {
+        Path target = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+
+        assertThatThrownBy(() -> new FileStateDirectory(link).prepare()).isInstanceOf(IOException.class)
+                .hasMessageContaining(link.toString()).hasMessageContaining("symbolic link")
+                .hasMessageContaining("MCPD_STATE_DIR");
+        assertThat(Files.getPosixFilePermissions(target)).as("untouched").isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void aStateDirWritableByOthersIsRefused() throws IOException {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> new FileStateDirectory(shared).prepare()).isInstanceOf(IOException.class)
+                .hasMessageContaining(shared.toString()).hasMessageContaining("writable by other users")
+                .hasMessageContaining("chmod 700");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> new FileStateDirectory(shared).prepare()).as("group-writable")
+                .hasMessageContaining("writable by other users");
+    }
+
+    @Test
+    void aStateDirThatIsAFileIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "");
+        assertThatThrownBy(() -> new FileStateDirectory(file).prepare()).hasMessageContaining("not a directory");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aStateDirOwnedByAnotherUserIsRefused() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FileStateDirectory.currentUid() == 0,
+                "only root can make a directory of another uid");
+        Path foreign = Files.createDirectories(dir.resolve("foreign"));
+        Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(foreign, "unix:uid", 65534);
+
+        assertThatThrownBy(() -> new FileStateDirectory(foreign).prepare()).isInstanceOf(IOException.class)
+                .hasMessageContaining("owned by uid 65534").hasMessageContaining("MCPD_STATE_DIR");
+    }
+
+    // --- where the state dir is (B-S6; issue 10: the same under every host) --------------------------------------
+
+    @Test
+    void defaultRootIsUnderTheUsersRunUserDirWhenItExistsAndIsTheirs() throws IOException {
+        long uid = FileStateDirectory.currentUid();
+        Path runUser = Files.createDirectories(dir.resolve("run-user"));
+        Files.createDirectories(runUser.resolve(Long.toString(uid)));
+
+        assertThat(FileStateDirectory.defaultRoot(runUser, uid, "/home/someone"))
+                .isEqualTo(runUser.resolve(Long.toString(uid)).resolve("mcpd"));
+    }
+
+    @Test
+    void defaultRootFallsBackToTheAccountsHomeWithoutARunUserDir() {
+        long uid = FileStateDirectory.currentUid();
+        assertThat(FileStateDirectory.defaultRoot(dir.resolve("no-run-user"), uid, "/home/someone"))
+                .isEqualTo(Path.of("/home/someone", ".mcpd", "run"));
+        assertThat(FileStateDirectory.defaultRoot(dir, -1, "/home/someone")).as("uid unknown")
+                .isEqualTo(Path.of("/home/someone", ".mcpd", "run"));
+    }
+
+    @Test
+    void defaultRootIgnoresARunUserEntryThatIsAFileOrALink() throws IOException {
+        long uid = FileStateDirectory.currentUid();
+        Path runUser = Files.createDirectories(dir.resolve("run-user"));
+        Files.writeString(runUser.resolve(Long.toString(uid)), "");
+        assertThat(FileStateDirectory.defaultRoot(runUser, uid, "/h")).isEqualTo(Path.of("/h", ".mcpd", "run"));
+
+        Path other = Files.createDirectories(dir.resolve("run-user-2"));
+        Files.createSymbolicLink(other.resolve(Long.toString(uid)), dir);
+        assertThat(FileStateDirectory.defaultRoot(other, uid, "/h")).isEqualTo(Path.of("/h", ".mcpd", "run"));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void defaultRootIgnoresARunUserDirOfAnotherUid() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FileStateDirectory.currentUid() == 0, "only root can chown");
+        Path runUser = Files.createDirectories(dir.resolve("run-user"));
+        Path theirs = Files.createDirectories(runUser.resolve("0"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        assertThat(FileStateDirectory.defaultRoot(runUser, 0, "/h")).isEqualTo(Path.of("/h", ".mcpd", "run"));
+    }
+
+    @Test
+    void theDefaultRootIsTheSameUnderEveryHostsEnvironment() throws Exception { // issue 10: Codex forwards no XDG_RUNTIME_DIR
+        Path fakeRuntime = Files.createDirectories(dir.resolve("xdg"));
+        String claudeLike = defaultRootIn(java.util.Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(),
+                "XDG_RUNTIME_DIR", fakeRuntime.toString()));
+        String codexLike = defaultRootIn(java.util.Map.of("PATH", System.getenv("PATH")));
+
+        assertThat(claudeLike).isEqualTo(codexLike).doesNotContain(dir.toString());
+        assertThat(Path.of(claudeLike)).isEqualTo(FileStateDirectory.defaultRoot());
+    }
+
+    /** {@link FileStateDirectory#defaultRoot()} in a JVM started with exactly {@code env}. */
+    private static String defaultRootIn(java.util.Map<String, String> env) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), DefaultRootMain.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), UTF_8).trim();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        return out;
     }
 }
