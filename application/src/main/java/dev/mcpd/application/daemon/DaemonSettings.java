@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param toolsPageSize tools per {@code tools/list} page (B-M5)
  * @param clientSweep how often the liveness sweep checks every client's proxy and host process (B-L3)
  * @param maxIdle the inactivity backstop: no traffic for this long and no client provably alive (B-L5); zero = off
+ * @param admission limits on connections before and while they send lines (review findings 5 and 16)
  */
 public record DaemonSettings(
         Duration idleTimeout,
@@ -25,11 +26,41 @@ public record DaemonSettings(
         int maxLineBytes,
         int toolsPageSize,
         Duration clientSweep,
-        Duration maxIdle) {
+        Duration maxIdle,
+        Admission admission) {
 
     public static final DaemonSettings DEFAULTS = new DaemonSettings(Duration.ofMinutes(5), Duration.ofSeconds(1),
             Duration.ofSeconds(10), Duration.ofMinutes(10), 16 * 1024 * 1024, 100, Duration.ofSeconds(30),
-            Duration.ofMinutes(30));
+            Duration.ofMinutes(30), Admission.DEFAULTS);
+
+    /**
+     * What a connection may cost before it is turned away (review findings 5 and 16).
+     *
+     * @param helloTimeout the longest a new connection may take to send its first whole line; past it the connection
+     *     is closed and leaves no trace (B-W3, B-L1). Default 3 s
+     * @param maxConnectionsPerTransport connections open at once on one transport; one more is accepted and closed at
+     *     once with a log line. Default 1024
+     * @param lineBudgetBytes the bytes all connections together may buffer for lines still arriving; a connection
+     *     whose line needs more than is left gets {@code -32600} and is closed. Default 256 MiB (half the 512 MiB
+     *     heap a cold-started daemon gets)
+     */
+    public record Admission(Duration helloTimeout, int maxConnectionsPerTransport, long lineBudgetBytes) {
+
+        public static final Admission DEFAULTS = new Admission(Duration.ofSeconds(3), 1024, 256L * 1024 * 1024);
+
+        public Admission {
+            requireNonNull(helloTimeout, "helloTimeout is null");
+            if (helloTimeout.isZero() || helloTimeout.isNegative()) {
+                throw new IllegalArgumentException("helloTimeout must be positive");
+            }
+            if (maxConnectionsPerTransport < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerTransport must be at least 1");
+            }
+            if (lineBudgetBytes < 1) {
+                throw new IllegalArgumentException("lineBudgetBytes must be positive");
+            }
+        }
+    }
 
     public DaemonSettings {
         requireNonNull(idleTimeout, "idleTimeout is null");
@@ -38,9 +69,17 @@ public record DaemonSettings(
         requireNonNull(callTimeout, "callTimeout is null");
         requireNonNull(clientSweep, "clientSweep is null");
         requireNonNull(maxIdle, "maxIdle is null");
+        requireNonNull(admission, "admission is null");
         if (clientSweep.isZero() || clientSweep.isNegative()) {
             throw new IllegalArgumentException("clientSweep must be positive");
         }
+    }
+
+    /** Settings with the default admission limits. */
+    public DaemonSettings(Duration idleTimeout, Duration checkInterval, Duration shutdownGrace, Duration callTimeout,
+            int maxLineBytes, int toolsPageSize, Duration clientSweep, Duration maxIdle) {
+        this(idleTimeout, checkInterval, shutdownGrace, callTimeout, maxLineBytes, toolsPageSize, clientSweep, maxIdle,
+                Admission.DEFAULTS);
     }
 
     /** Settings with the default sweep period and backstop. */
