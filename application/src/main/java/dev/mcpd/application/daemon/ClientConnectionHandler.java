@@ -314,8 +314,10 @@ public final class ClientConnectionHandler implements ConnectionHandler {
      *   <li>With one, the kernel's pid is the proxy's, whatever the hello says.
      *   <li>A host pid that is not running is a phantom: the connection is refused with a JSON-RPC error (B-L3,
      *       issue item 24).
-     *   <li>A host pid that is 1, the daemon itself, or not an ancestor of the kernel's proxy pid is stored as
-     *       unknown (review finding 20): it would be provably alive for ever and hold off the backstop (B-L5).
+     *   <li>A host pid that is 1 or the daemon itself is stored as unknown (review finding 20): it would be provably
+     *       alive for ever and hold off the backstop (B-L5).
+     *   <li>A host pid that is not an ancestor of the kernel's proxy pid is logged and kept: the proxy pid is
+     *       watched as well, so a wrong host can never keep a dead client alive.
      * </ul>
      *
      * @return why the connection is refused, or null when the client was identified
@@ -348,10 +350,11 @@ public final class ClientConnectionHandler implements ConnectionHandler {
                 }
                 List<Long> ancestors = probe.ancestors(peer.pid());
                 if (!ancestors.isEmpty() && !ancestors.contains(host)) {
-                    unknownBecause = "it is not an ancestor of the proxy process " + peer.pid();
-                } else {
-                    hostPid = found.get();
+                    // Kept: it cannot keep a dead client alive, since the kernel's proxy pid is watched too (ADR 0011)
+                    log.warn("{}: hello names host pid {}, which is not an ancestor of the proxy process {}; a host "
+                            + "named by MCPD_HOST_PID is normally one (review finding 20)", id, host, peer.pid());
                 }
+                hostPid = found.get();
             }
             if (unknownBecause != null) {
                 log.warn("{}: hello names host pid {}; stored as unknown because {} (review finding 20)", id, host,

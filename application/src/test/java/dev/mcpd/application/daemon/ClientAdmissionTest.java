@@ -148,23 +148,24 @@ class ClientAdmissionTest {
     }
 
     @Test
-    @DisplayName("review finding 20: host pid 1, the daemon's own pid, or a non-ancestor is stored as unknown")
-    void hostPidsThatWouldNeverExitOrAreNotAncestorsAreStoredAsUnknown() throws Exception {
+    @DisplayName("review finding 20: host pid 1 or the daemon's own pid is stored as unknown; a non-ancestor is kept")
+    void hostPidsThatWouldNeverExitAreStoredAsUnknown() throws Exception {
         long proxy = probe.start(STARTED);
         long realHost = probe.start(STARTED);
-        long stranger = probe.start(STARTED);
+        long sibling = probe.start(STARTED);
         probe.parent(proxy, realHost);
         probe.parent(realHost, 1);
 
         assertThat(hostStoredFor(proxy, 1L)).as("pid 1").isNull();
         assertThat(hostStoredFor(proxy, DAEMON_PID)).as("the daemon itself").isNull();
-        assertThat(hostStoredFor(proxy, stranger)).as("not an ancestor").isNull();
         assertThat(hostStoredFor(proxy, realHost)).as("the real host").isEqualTo(new Pid(realHost, STARTED));
+        assertThat(hostStoredFor(proxy, sibling)).as("not an ancestor: logged, kept (the proxy is watched too)")
+                .isEqualTo(new Pid(sibling, STARTED));
     }
 
     @Test
-    @DisplayName("review finding 20: any ancestor is accepted as the host, for MCPD_HOST_PID past a launcher shim")
-    void anyAncestorIsAcceptedAsTheHost() throws Exception {
+    @DisplayName("review finding 20: a host named past a launcher shim (MCPD_HOST_PID) is kept")
+    void aHostPastALauncherShimIsKept() throws Exception {
         long proxy = probe.start(STARTED);
         long shim = probe.start(STARTED);
         long ide = probe.start(STARTED);
