@@ -55,7 +55,16 @@ import org.slf4j.LoggerFactory;
  *   <li>B-W6 request ids are per connection: each connection has its own session.
  *   <li>B-T3 on a TCP connection, while the daemon has a token, the first line must be a client hello carrying that
  *       token (compared in constant time); otherwise the peer gets one JSON-RPC error saying why, the refusal is
- *       logged with its address, and the connection is closed at once. Nothing it sent reaches an engine.
+ *       logged with its address, and the connection is closed at once. Nothing it sent reaches an engine. Until the
+ *       token arrived the peer is not a client (not registered, review finding 18), its daemon hello carries the
+ *       version only, and no more than {@link HelloProtocol#MAX_HELLO_BYTES} are read (review finding 5).
+ *   <li>B-W3 a connection whose first whole line does not arrive within the hello timeout is closed and leaves no
+ *       trace; past the per-transport connection cap a connection is closed at once, with nothing sent (review
+ *       finding 16).
+ *   <li>Review finding 5: the bytes buffered for lines still arriving come from one budget for the whole daemon; a
+ *       line that cannot get budget is answered {@code -32600} and its connection closed, the others go on.
+ *   <li>Review finding 4: every exit watch a connection made is closed when it ends; an exit event that reaps a
+ *       client is logged (review finding 19). What the hello's pids are trusted with is ADR 0011's table.
  * </ol>
  */
 public final class ClientConnectionHandler implements ConnectionHandler {
