@@ -24,3 +24,16 @@ Feature: Client liveness
     When the host process dies
     Then the daemon no longer lists the client within 1500 milliseconds
     And the daemon has closed that client's connection
+
+  Scenario: A hello naming a host that has already exited is refused at once
+    Given a daemon whose liveness sweep runs every 30 seconds
+    When a client says hello naming a host process that has already exited
+    Then the daemon answers it with an error saying the host is not running
+    And the daemon has closed that client's connection
+    And the daemon lists no client but the one asking
+
+  Scenario: A connection that says nothing within the hello timeout is closed and leaves no trace
+    Given a daemon with an idle timeout of 60 seconds and a hello timeout of 1 seconds
+    When a client connects and stays silent for 2 seconds
+    Then the daemon has closed that client's connection
+    And the daemon lists no client but the one asking

@@ -5,7 +5,7 @@ Feature: Idle exit
   and phantom clients that closed before their hello and kept the daemon alive forever.
 
   Background:
-    Given a daemon with an idle timeout of 2 seconds
+    Given a daemon with an idle timeout of 2 seconds and a hello timeout of 10 seconds
 
   Scenario: A client that closes before its hello leaves no trace and the idle timer still fires
     When a client connects and closes before saying hello

@@ -14,6 +14,6 @@ Feature: Inactivity backstop
     And the daemon still lists the client
 
   Scenario: A client whose processes are all dead lets the backstop fire
-    Given a client whose host process is dead and whose connecting process has exited, with its socket held open
+    Given a client whose connecting process has exited and whose hello names pid 1 as its host, with its socket held open
     Then the daemon exits by itself within 7 seconds with status 0
     And its exit history says "inactivity backstop"

@@ -71,6 +71,11 @@ public class LifecycleSteps {
         daemonWith("MCPD_DAEMON_IDLE_TIMEOUT", seconds + "s");
     }
 
+    @Given("a daemon with an idle timeout of {int} seconds and a hello timeout of {int} seconds")
+    public void idleAndHelloTimeout(int idle, int hello) throws Exception {
+        daemonWith("MCPD_DAEMON_IDLE_TIMEOUT", idle + "s", "MCPD_DAEMON_HELLO_TIMEOUT", hello + "s");
+    }
+
     @Given("a daemon with an inactivity backstop of {int} seconds and an idle timeout of {int} seconds")
     public void backstop(int maxIdle, int idle) throws Exception {
         daemonWith("MCPD_DAEMON_MAX_IDLE", maxIdle + "s", "MCPD_DAEMON_IDLE_TIMEOUT", idle + "s");
@@ -121,10 +126,22 @@ public class LifecycleSteps {
         awaitListed();
     }
 
-    @Given("a client whose host process is dead and whose connecting process has exited, with its socket held open")
+    @Given("a client whose connecting process has exited and whose hello names pid 1 as its host, with its socket held open")
     public void orphanPhantom() throws Exception {
-        phantom = world.startPhantom("orphan", world.deadHostPid());
+        // pid 1 never exits, so the daemon stores it as unknown (ADR 0011): nothing about this client is provably alive
+        phantom = world.startPhantom("orphan", 1);
         phantom.waitFor();
+    }
+
+    @When("a client says hello naming a host process that has already exited")
+    public void helloNamingADeadHost() throws Exception {
+        client = world.connectWithHello(world.deadHostPid());
+    }
+
+    @Then("the daemon answers it with an error saying the host is not running")
+    public void refusedForADeadHost() throws InterruptedException {
+        String answer = client.await(line -> line.contains("\"error\""), TestTime.scaled(Duration.ofSeconds(2)));
+        assertThat(answer).contains("-32600").contains("not running");
     }
 
     @When("the host process dies")

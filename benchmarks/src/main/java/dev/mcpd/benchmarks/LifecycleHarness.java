@@ -117,8 +117,8 @@ public final class LifecycleHarness {
             }
 
             @Override
-            public void onExit(Pid pid, Runnable action) {
-                // the event path is off: only the sweep may find the dead process
+            public ExitWatch onExit(Pid pid, Runnable action) {
+                return ExitWatch.NONE; // the event path is off: only the sweep may find the dead process
             }
         };
         FileStateDirectory state = new FileStateDirectory(stateDir);

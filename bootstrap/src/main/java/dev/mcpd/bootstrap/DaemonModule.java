@@ -109,7 +109,8 @@ final class DaemonModule extends AbstractModule {
     DaemonSettings settings() {
         DaemonSettings d = DaemonSettings.DEFAULTS;
         return new DaemonSettings(config.idleTimeout(), d.checkInterval(), config.shutdownGrace(), config.callTimeout(),
-                config.maxLineBytes(), d.toolsPageSize(), config.clientSweep(), config.maxIdle(), config.maxCallsPerClient());
+                config.maxLineBytes(), d.toolsPageSize(), config.clientSweep(), config.maxIdle(), config.maxCallsPerClient(),
+                config.admission());
     }
 
     @Provides
@@ -121,7 +122,7 @@ final class DaemonModule extends AbstractModule {
             state.prepare();
             long uid = ((Number) Files.getAttribute(state.root(), "unix:uid")).longValue();
             // A fresh 256-bit token per start when TCP listens with token auth (B-T3); it goes to daemon.json only.
-            AccessToken token = config.tcp().listen().isPresent() && config.tcp().tokenRequired()
+            AccessToken token = config.tcp().listen().isPresent()
                     ? AccessToken.generate(new SecureRandom()) : null;
             return new DaemonIdentity(BuildInfo.version(), self, uid, state.root().toString(), token);
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import dev.mcpd.application.proxy.StdioProxy;
 import dev.mcpd.application.proxy.DaemonDialer;
 import dev.mcpd.application.proxy.FixedDaemon;
 import dev.mcpd.domain.model.AccessToken;
+import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.model.Endpoint;
 import java.nio.file.Path;
@@ -240,8 +241,13 @@ final class McpdCli implements CliBackend {
                 List.of("daemon", "run")), config.stateDir().resolve("daemon.log"));
     }
 
+    /**
+     * The hello of a one-shot command ({@code mcpd daemon status}, {@code mcpd containers ls}): marked with the role
+     * {@code cli}, so {@code daemon_status} does not count it among the sessions it reports (ADR 0011).
+     */
     ClientHello clientHello() {
-        return clientHello(null);
+        ClientHello proxy = clientHello(null);
+        return new ClientHello(proxy.pid(), proxy.hostPid(), proxy.env(), null, ClientDescription.ROLE_CLI);
     }
 
     /** The proxy's hello (B-W2), with the TCP token when it has one (B-T3). */

@@ -1,6 +1,7 @@
 package dev.mcpd.bootstrap;
 
 import dev.mcpd.adapter.secondary.state.FileStateDirectory;
+import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.error.ConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,9 @@ import java.util.stream.Stream;
  * @param tcp the TCP transport's settings ({@code MCPD_TCP_*}; off by default)
  * @param maxCallsPerClient the most tool calls one client may have running in the daemon (review finding 12),
  *        {@code MCPD_DAEMON_MAX_CALLS_PER_CLIENT}, default 16, at least 1
+ * @param admission what a daemon connection may cost (review findings 5, 16): {@code MCPD_DAEMON_HELLO_TIMEOUT}
+ *        (default 3s, B-W3), {@code MCPD_DAEMON_MAX_CONNECTIONS} per transport (default 1024),
+ *        {@code MCPD_DAEMON_LINE_BUDGET} bytes over all connections (default 268435456, 256 MiB)
  */
 public record McpdConfig(
         Path stateDir,
@@ -52,7 +56,8 @@ public record McpdConfig(
         Duration ppidPoll,
         Duration startupTimeout,
         TcpConfig tcp,
-        int maxCallsPerClient) {
+        int maxCallsPerClient,
+        DaemonSettings.Admission admission) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
     public static final List<String> KEYS = java.util.stream.Stream.concat(TcpConfig.KEYS.stream(), Stream.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
@@ -60,7 +65,8 @@ public record McpdConfig(
             "MCPD_CONNECT_TIMEOUT", "MCPD_HOST_PID", "MCPD_ENGINES", "MCPD_CONTAINER_HOST", "MCPD_HYPERD_PATH",
             "MCPD_TEST_TIME_MULTIPLIER", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN", "MCPD_JAVA_OPTS",
             "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_PPID_POLL", "MCPD_STARTUP_TIMEOUT",
-            "MCPD_DAEMON_MAX_CALLS_PER_CLIENT")).toList();
+            "MCPD_DAEMON_MAX_CALLS_PER_CLIENT", "MCPD_DAEMON_HELLO_TIMEOUT", "MCPD_DAEMON_MAX_CONNECTIONS",
+            "MCPD_DAEMON_LINE_BUDGET")).toList();
 
     /** The engines this build knows. */
     public static final Set<String> KNOWN_ENGINES = Set.of("containers", "hyperd", "diagnostics");
@@ -125,11 +131,12 @@ public record McpdConfig(
             engines.add(n);
         }
         TcpConfig tcp = TcpConfig.fromEnvironment(env, problems);
+        DaemonSettings.Admission admission = admission(env, maxLine, problems);
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
         return new McpdConfig(stateDir, logLevel, noDaemon, idle, grace, call, maxLine, connect, hostPid, Set.copyOf(engines),
-                sweep, maxIdle, ppidPoll, startupTimeout, tcp, maxCallsPerClient);
+                sweep, maxIdle, ppidPoll, startupTimeout, tcp, maxCallsPerClient, admission);
     }
 
     /**
@@ -160,6 +167,29 @@ public record McpdConfig(
             return null;
         }
         return path.normalize();
+    }
+
+    private static DaemonSettings.Admission admission(Map<String, String> env, Integer maxLine, List<String> problems) {
+        DaemonSettings.Admission d = DaemonSettings.Admission.DEFAULTS;
+        Duration hello = duration(env, "MCPD_DAEMON_HELLO_TIMEOUT", "3s", problems);
+        if (hello != null && hello.isZero()) {
+            problems.add("MCPD_DAEMON_HELLO_TIMEOUT must be longer than 0 (e.g. 3s)");
+        }
+        Integer connections = number(env, "MCPD_DAEMON_MAX_CONNECTIONS", Integer.toString(d.maxConnectionsPerTransport()),
+                Integer::parseInt, problems);
+        if (connections != null && connections < 1) {
+            problems.add("MCPD_DAEMON_MAX_CONNECTIONS=" + connections + " must be at least 1");
+        }
+        Long budget = number(env, "MCPD_DAEMON_LINE_BUDGET", Long.toString(d.lineBudgetBytes()), Long::parseLong, problems);
+        if (budget != null && maxLine != null && budget < maxLine) {
+            problems.add("MCPD_DAEMON_LINE_BUDGET=" + budget + " must be at least MCPD_DAEMON_MAX_LINE (" + maxLine
+                    + " bytes), or no line of the largest size could ever be read");
+        }
+        if (hello == null || hello.isZero() || connections == null || connections < 1 || budget == null
+                || budget < 1) {
+            return d; // the problems are reported; this value is never used
+        }
+        return new DaemonSettings.Admission(hello, connections, budget);
     }
 
     private static Duration duration(Map<String, String> env, String key, String fallback, List<String> problems) {

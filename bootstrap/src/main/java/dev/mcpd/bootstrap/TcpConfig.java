@@ -14,30 +14,34 @@ import java.util.Optional;
  * The TCP part of mcpd's configuration (B-T3, B-T4), read with the rest by {@link McpdConfig#fromEnvironment}.
  *
  * @param listen where the daemon listens on TCP ({@code MCPD_TCP_LISTEN=HOST:PORT}); empty = no TCP (the default)
- * @param tokenRequired whether TCP clients must present the daemon's token ({@code MCPD_TCP_AUTH=token}, the
- *     default); {@code none} is accepted for loopback binds only
  * @param keepalive keepalive of every TCP connection, daemon and proxy side ({@code MCPD_TCP_KEEPALIVE=60s/10s/3})
  * @param token the token a proxy presents when it connects over TCP ({@code MCPD_TCP_TOKEN}), if given there
  * @param trust a PEM file of certificates a proxy trusts: when set, the proxy speaks TLS to TCP daemons
  *     ({@code MCPD_TCP_TLS_CA})
  */
-public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKeepalive keepalive,
+public record TcpConfig(Optional<TcpListen> listen, TcpKeepalive keepalive,
         Optional<AccessToken> token, Optional<Path> trust) {
 
     /** The variables read here. */
     static final List<String> KEYS = List.of("MCPD_TCP_LISTEN", "MCPD_TCP_AUTH", "MCPD_TCP_KEEPALIVE",
             "MCPD_TCP_TLS_CERT", "MCPD_TCP_TLS_KEY", "MCPD_TCP_TOKEN", "MCPD_TCP_TLS_CA");
 
-    /** No TCP, token required, default keepalive. */
-    public static final TcpConfig OFF = new TcpConfig(Optional.empty(), true, TcpKeepalive.DEFAULTS, Optional.empty(),
+    /** No TCP, default keepalive. */
+    public static final TcpConfig OFF = new TcpConfig(Optional.empty(), TcpKeepalive.DEFAULTS, Optional.empty(),
             Optional.empty());
 
     /** Reads the TCP settings; each problem is added to {@code problems} (all are reported together, B-X2). */
     static TcpConfig fromEnvironment(Map<String, String> env, List<String> problems) {
         TcpKeepalive keepalive = keepalive(env.getOrDefault("MCPD_TCP_KEEPALIVE", "60s/10s/3"), problems);
+        // Every TCP client presents the token (B-T3). `none` was removed (review finding 11, ADR 0011): loopback is
+        // shared by every local user, so a token-less TCP port let any of them drive the daemon as its owner.
         String auth = env.getOrDefault("MCPD_TCP_AUTH", "token").strip();
-        if (!auth.equals("token") && !auth.equals("none")) {
-            problems.add("MCPD_TCP_AUTH='" + auth + "' must be token or none");
+        if (auth.equals("none")) {
+            problems.add("MCPD_TCP_AUTH=none is no longer accepted: any local user could reach a token-less TCP port, "
+                    + "loopback included (ADR 0011); remove it and give clients the token from daemon.json "
+                    + "(`mcpd serve --mcp --connect tcp://HOST:PORT --token-file PATH/daemon.json`)");
+        } else if (!auth.equals("token")) {
+            problems.add("MCPD_TCP_AUTH='" + auth + "' must be token (the only mode)");
         }
         Optional<TcpListen.Tls> tls = tls(env, problems);
         Optional<TcpListen> listen = Optional.empty();
@@ -46,10 +50,6 @@ public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKe
             try {
                 TcpListen parsed = TcpListen.parse(listenText, keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, tls);
                 listen = Optional.of(parsed);
-                if (auth.equals("none") && !parsed.isLoopbackOnly()) {
-                    problems.add("MCPD_TCP_LISTEN=" + listenText + " can be reached from other machines, so it needs "
-                            + "token auth: remove MCPD_TCP_AUTH=none, or bind 127.0.0.1 (B-T3)");
-                }
             } catch (IllegalArgumentException e) {
                 problems.add("MCPD_TCP_LISTEN: " + e.getMessage());
             }
@@ -74,8 +74,7 @@ public record TcpConfig(Optional<TcpListen> listen, boolean tokenRequired, TcpKe
                 problems.add("MCPD_TCP_TLS_CA=" + trustText + " is not a readable PEM file");
             }
         }
-        return new TcpConfig(listen, !auth.equals("none"), keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, token,
-                trust);
+        return new TcpConfig(listen, keepalive == null ? TcpKeepalive.DEFAULTS : keepalive, token, trust);
     }
 
     /** Parses {@code IDLE/INTERVAL/COUNT}, e.g. {@code 60s/10s/3}. */

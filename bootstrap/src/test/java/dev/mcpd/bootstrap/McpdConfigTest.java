@@ -3,6 +3,7 @@ package dev.mcpd.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.error.ConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,23 @@ class McpdConfigTest {
                     assertThat(e.getMessage()).contains("unknown setting MCPD_DAEMON_IDLE_TIMOUT")
                             .contains("MCPD_DAEMON_SHUTDOWN_GRACE").contains("'soon'")
                             .contains("MCPD_DAEMON_MAX_LINE").contains("quantum").contains("MCPD_NO_DAEMON");
+                });
+    }
+
+    @Test
+    void admissionLimitsHaveDocumentedDefaultsAndAreMapped() { // review findings 5 and 16
+        McpdConfig defaults = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x"));
+        assertThat(defaults.admission()).isEqualTo(new DaemonSettings.Admission(Duration.ofSeconds(3), 1024,
+                256L * 1024 * 1024));
+        McpdConfig set = McpdConfig.fromEnvironment(Map.of("MCPD_STATE_DIR", "/tmp/x", "MCPD_DAEMON_HELLO_TIMEOUT",
+                "500ms", "MCPD_DAEMON_MAX_CONNECTIONS", "8", "MCPD_DAEMON_LINE_BUDGET", "33554432"));
+        assertThat(set.admission()).isEqualTo(new DaemonSettings.Admission(Duration.ofMillis(500), 8, 32L * 1024 * 1024));
+        assertThatThrownBy(() -> McpdConfig.fromEnvironment(Map.of("MCPD_DAEMON_HELLO_TIMEOUT", "0",
+                "MCPD_DAEMON_MAX_CONNECTIONS", "0", "MCPD_DAEMON_LINE_BUDGET", "4096")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> {
+                    assertThat(e.problems()).hasSize(3);
+                    assertThat(e.getMessage()).contains("MCPD_DAEMON_HELLO_TIMEOUT").contains("MCPD_DAEMON_MAX_CONNECTIONS")
+                            .contains("MCPD_DAEMON_LINE_BUDGET");
                 });
     }
 

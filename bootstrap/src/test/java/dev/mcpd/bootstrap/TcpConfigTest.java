@@ -25,7 +25,6 @@ class TcpConfigTest {
     void offByDefaultWithTokenAuthAndKeepalive60s10s3() {
         TcpConfig tcp = config().tcp();
         assertThat(tcp.listen()).isEmpty();
-        assertThat(tcp.tokenRequired()).isTrue();
         assertThat(tcp.keepalive()).isEqualTo(TcpKeepalive.DEFAULTS);
         assertThat(tcp.keepalive().detectionWindow()).isEqualTo(Duration.ofSeconds(90));
         assertThat(tcp.token()).isEmpty();
@@ -44,16 +43,15 @@ class TcpConfigTest {
         assertThat(tcp.token()).hasValueSatisfying(token -> assertThat(token.matches("ab".repeat(32))).isTrue());
     }
 
+    /** Review finding 11: {@code none} let every local user drive the daemon over loopback; it is gone (ADR 0011). */
     @Test
-    void tokenAuthMayBeTurnedOffOnLoopbackOnly() {
-        assertThat(config("MCPD_TCP_LISTEN", "127.0.0.1:7000", "MCPD_TCP_AUTH", "none").tcp().tokenRequired()).isFalse();
-        assertThat(config("MCPD_TCP_LISTEN", "[::1]:7000", "MCPD_TCP_AUTH", "none").tcp().tokenRequired()).isFalse();
-        for (String remote : new String[] {"0.0.0.0:7000", "192.0.2.10:7000", "[::]:7000"}) {
-            assertThatThrownBy(() -> config("MCPD_TCP_LISTEN", remote, "MCPD_TCP_AUTH", "none"))
+    void tokenAuthCannotBeTurnedOffEvenOnLoopback() {
+        for (String bind : new String[] {"127.0.0.1:7000", "[::1]:7000", "0.0.0.0:7000"}) {
+            assertThatThrownBy(() -> config("MCPD_TCP_LISTEN", bind, "MCPD_TCP_AUTH", "none"))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining("can be reached from other machines").hasMessageContaining("token auth");
+                    .hasMessageContaining("MCPD_TCP_AUTH=none is no longer accepted").hasMessageContaining("ADR 0011");
         }
-        assertThat(config("MCPD_TCP_LISTEN", "0.0.0.0:7000").tcp().tokenRequired()).isTrue();
+        assertThat(config("MCPD_TCP_LISTEN", "127.0.0.1:7000", "MCPD_TCP_AUTH", "token").tcp().listen()).isPresent();
     }
 
     @Test

@@ -107,6 +107,8 @@ public final class AdminEngine implements Engine {
             clients.add(Json.object("id", c.id().value(), "transport", c.transport().scheme(),
                     "proxyPid", pidValue(c.proxyPid()), "hostPid", pidValue(c.hostPid()),
                     "peerPid", c.peer().hasPid() ? c.peer().pid() : null,
+                    "role", c.description().role(), "reportedProxyPid", c.description().reportedProxyPid(),
+                    "reportedHostPid", c.description().reportedHostPid(),
                     "hello", c.helloReceived(), "connectedSince", c.connectedAt().toString(),
                     "lastActivity", c.lastActivity().toString(), "inFlightCalls", c.inFlightCalls()));
         }
@@ -125,9 +127,14 @@ public final class AdminEngine implements Engine {
             text.append("engine ").append(e.name()).append(": ").append(e.tools()).append(" tools (")
                     .append(e.availability()).append(")").append(e.detail().isBlank() ? "" : " " + e.detail()).append("\n");
         }
-        text.append(s.clients().size()).append(" client(s)");
+        long commands = s.clients().stream().filter(c -> c.description().isCli()).count();
+        text.append(s.clients().size() - commands).append(" client(s)");
+        if (commands > 0) {
+            text.append(" and ").append(commands).append(" mcpd command connection(s) (role cli, ADR 0011)");
+        }
         for (ClientInfo c : s.clients()) {
-            text.append("\n  ").append(c.id()).append(" proxy pid ").append(pidValue(c.proxyPid()))
+            text.append("\n  ").append(c.id()).append(c.description().isCli() ? " (mcpd command)" : "")
+                    .append(" proxy pid ").append(pidValue(c.proxyPid()))
                     .append(" host pid ").append(pidValue(c.hostPid())).append(" since ").append(c.connectedAt())
                     .append(", last activity ").append(c.lastActivity()).append(", ").append(c.inFlightCalls())
                     .append(" in flight");

@@ -1,5 +1,6 @@
 package dev.mcpd.application.daemon;
 
+import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.ClientInfo;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -33,14 +34,20 @@ public final class DaemonClientRegistry implements ClientRegistry {
     @Override
     public void identify(ClientId id, Pid proxyPid, Pid hostPid) {
         clients.computeIfPresent(id, (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
-                proxyPid, hostPid, true, c.lastActivity(), c.inFlightCalls()));
+                proxyPid, hostPid, true, c.lastActivity(), c.inFlightCalls(), c.description()));
+    }
+
+    @Override
+    public void describe(ClientId id, ClientDescription description) {
+        clients.computeIfPresent(id, (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
+                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), c.inFlightCalls(), description));
     }
 
     @Override
     public void touch(ClientId id, Instant at) {
         clients.computeIfPresent(id, (k, c) -> at.isAfter(c.lastActivity())
                 ? new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(), c.proxyPid(), c.hostPid(),
-                        c.helloReceived(), at, c.inFlightCalls())
+                        c.helloReceived(), at, c.inFlightCalls(), c.description())
                 : c);
     }
 
@@ -56,7 +63,8 @@ public final class DaemonClientRegistry implements ClientRegistry {
 
     private void adjust(ClientId id, int delta) {
         clients.computeIfPresent(id, (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
-                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), Math.max(0, c.inFlightCalls() + delta)));
+                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), Math.max(0, c.inFlightCalls() + delta),
+                c.description()));
     }
 
     @Override

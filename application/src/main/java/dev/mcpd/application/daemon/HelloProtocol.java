@@ -15,7 +15,10 @@ import java.util.Map;
  *   <li>B-W2 the daemon's hello is {@code {"mcpd":"<version>","protocol":1,"pid":N,"scope":"…"}}.
  *   <li>B-W3 a first line without the key {@code mcpd_client} is not a hello: it goes to the MCP session untouched.
  *   <li>B-W4 a line with {@code mcpd_client} that is not exactly a valid hello (version not 1, pid not a positive
- *       integer, env not an object of strings, over {@link #MAX_HELLO_BYTES}) is malformed, with a reason.
+ *       integer, env not an object of strings, role not a string, over {@link #MAX_HELLO_BYTES}) is malformed,
+ *       with a reason.
+ *   <li>ADR 0011 the optional {@code role} ({@code "cli"} for a one-shot {@code mcpd} command) is for display:
+ *       {@code daemon_status} labels such a connection, and nothing else depends on it.
  * </ol>
  */
 public final class HelloProtocol {
@@ -53,7 +56,7 @@ public final class HelloProtocol {
 
     public static Map<String, Object> clientHello(ClientHello hello) {
         return Json.object("mcpd_client", ClientHello.PROTOCOL, "pid", hello.pid(), "hostPid", hello.hostPid(),
-                "env", new LinkedHashMap<>(hello.env()), "token", hello.token());
+                "env", new LinkedHashMap<>(hello.env()), "token", hello.token(), "role", hello.role());
     }
 
     /**
@@ -100,7 +103,11 @@ public final class HelloProtocol {
         if (token != null && !(token instanceof String)) {
             return new Parsed.Malformed("client hello token must be a string");
         }
-        return new Parsed.Hello(new ClientHello(pid, hostPid, env, (String) token));
+        Object role = m.get("role");
+        if (role != null && !(role instanceof String)) {
+            return new Parsed.Malformed("client hello role must be a string");
+        }
+        return new Parsed.Hello(new ClientHello(pid, hostPid, env, (String) token, (String) role));
     }
 
     private static boolean isInteger(Object value, long expected) {

@@ -156,11 +156,11 @@ class ClientConnectionHandlerTest {
     }
 
     @Test
-    @DisplayName("B-L2 without kernel credentials (TCP) the hello names proxy and host, each with its start instant")
+    @DisplayName("B-L2 the hello names the host; proxy and host are stored, each with its start instant")
     void helloIdentifiesProxyAndHost() throws IOException {
         long proxy = pretendProcess(PROXY_START);
         long host = pretendProcess(HOST_START);
-        LinePeer client = serve(PeerCredentials.unknown());
+        LinePeer client = serve(new PeerCredentials(1000, proxy));
         client.awaitLine(1);
 
         client.send(hello(proxy, host, Map.of()));
@@ -175,7 +175,7 @@ class ClientConnectionHandlerTest {
     @DisplayName("B-L3 the exit of the proxy process closes its connection and drops the client")
     void proxyExitClosesTheConnection() throws IOException, InterruptedException {
         long proxy = pretendProcess(PROXY_START);
-        LinePeer client = serve(PeerCredentials.unknown());
+        LinePeer client = serve(new PeerCredentials(1000, proxy));
         client.awaitLine(1);
         client.send(hello(proxy, null, Map.of()));
         ping(client, 1);

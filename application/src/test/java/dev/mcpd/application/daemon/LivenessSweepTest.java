@@ -96,7 +96,9 @@ class LivenessSweepTest {
             }
 
             @Override
-            public void onExit(Pid pid, Runnable action) {}
+            public ExitWatch onExit(Pid pid, Runnable action) {
+                return ExitWatch.NONE;
+            }
         };
         client(Pid.unverified(4242), Pid.unverified(4243));
 

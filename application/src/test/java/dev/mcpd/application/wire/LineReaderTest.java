@@ -20,6 +20,61 @@ class LineReaderTest {
     private static final int LIMIT = 64 * 1024;
 
     @Test
+    @DisplayName("review finding 5: a large line's buffer comes from the shared budget and goes back after the line")
+    void aLargeLineTakesBudgetAndTheBufferShrinksBackAfterIt() throws IOException {
+        LineBudget budget = new LineBudget(1024 * 1024);
+        String big = "x".repeat(40_000);
+        LineReader reader = new LineReader(new ByteArrayInputStream((big + "\nsmall\n").getBytes(UTF_8)), LIMIT, budget);
+
+        assertThat(text(reader.readLine())).isEqualTo(big);
+        assertThat(reader.reservedBytes()).as("shrunk back after the large line").isZero();
+        assertThat(budget.usedBytes()).isZero();
+        assertThat(text(reader.readLine())).isEqualTo("small");
+        reader.release();
+        assertThat(budget.usedBytes()).isZero();
+    }
+
+    @Test
+    @DisplayName("review finding 5: a line that needs more than the budget has left is refused, and release returns all")
+    void aLineBeyondTheBudgetIsRefusedSayingSo() throws IOException {
+        LineBudget budget = new LineBudget(20 * 1024);
+        LineReader holder = new LineReader(new java.io.SequenceInputStream(
+                new ByteArrayInputStream("y".repeat(15_000).getBytes(UTF_8)), blockingForever()), LIMIT, budget);
+        // the holder's line never ends: read it on a thread and wait until it has taken its share
+        Thread.ofVirtual().start(() -> {
+            try {
+                holder.readLine();
+            } catch (IOException | RuntimeException e) {
+                // ended by the test
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(dev.mcpd.domain.testing.TestTime.millis(5_000))
+                .until(() -> budget.usedBytes() > 0);
+        long held = budget.usedBytes();
+        LineReader greedy = new LineReader(new ByteArrayInputStream("z".repeat(40_000).getBytes(UTF_8)), LIMIT, budget);
+
+        assertThatThrownBy(greedy::readLine).isInstanceOf(LineTooLongException.class)
+                .hasMessageContaining("line too large for the daemon's current memory budget");
+        greedy.release();
+        assertThat(budget.usedBytes()).isEqualTo(held);
+    }
+
+    /** A stream that blocks on read until the JVM exits (its thread is virtual). */
+    private static InputStream blockingForever() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("interrupted");
+            }
+        };
+    }
+
+    @Test
     @DisplayName("B-W1 splits on the newline byte and returns each line's bytes without it")
     void splitsOnNewlineByte() throws IOException {
         LineReader reader = reader("{\"a\":1}\n\n{\"b\":2}\n");

@@ -26,7 +26,12 @@ public final class PipedConnection implements Connection {
     private volatile boolean closed;
 
     public PipedConnection(PeerCredentials peer) throws IOException {
-        this.endpoint = new Endpoint(TransportKind.IN_MEMORY, "piped");
+        this(peer, TransportKind.IN_MEMORY);
+    }
+
+    /** A connection that says it came in on {@code kind}, e.g. TCP for the token rules (B-T3). */
+    public PipedConnection(PeerCredentials peer, TransportKind kind) throws IOException {
+        this.endpoint = new Endpoint(kind, "piped");
         this.peer = peer;
     }
 

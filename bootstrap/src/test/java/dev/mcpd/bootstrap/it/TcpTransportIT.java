@@ -163,12 +163,11 @@ class TcpTransportIT {
     }
 
     @Test
-    void aBindReachableFromOtherMachinesWithoutTokenAuthIsRefusedAtStartup() throws Exception {
-        McpdHarness.Result run = elsewhere.env("MCPD_TCP_LISTEN", "0.0.0.0:0").env("MCPD_TCP_AUTH", "none")
+    void tcpWithoutTokenAuthIsRefusedAtStartupEvenOnLoopback() throws Exception { // review finding 11, ADR 0011
+        McpdHarness.Result run = elsewhere.env("MCPD_TCP_LISTEN", "127.0.0.1:0").env("MCPD_TCP_AUTH", "none")
                 .run(Duration.ofSeconds(30), "daemon", "run");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).contains("MCPD_TCP_LISTEN=0.0.0.0:0 can be reached from other machines")
-                .contains("token auth");
+        assertThat(run.stderr()).contains("MCPD_TCP_AUTH=none is no longer accepted");
         assertThat(elsewhere.stateDir().resolve("daemon.json")).doesNotExist();
     }
 }

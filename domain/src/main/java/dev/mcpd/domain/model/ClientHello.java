@@ -10,11 +10,18 @@ import java.util.Map;
  * @param hostPid the host process (Claude Code, an IDE) that started the proxy, or {@code null} if unknown
  * @param env environment forwarded for the backends (B-G6), e.g. {@code DOCKER_HOST}; never null, iteration order kept
  * @param token the TCP token (B-T3), or {@code null}
+ * @param role what the client is, for display only: {@code "cli"} for a one-shot {@code mcpd} command, {@code null}
+ *     for a proxy (ADR 0011)
  */
-public record ClientHello(long pid, Long hostPid, Map<String, String> env, String token) {
+public record ClientHello(long pid, Long hostPid, Map<String, String> env, String token, String role) {
 
     /** The only client-hello protocol version this build speaks. */
     public static final int PROTOCOL = 1;
+
+    /** A proxy's hello (no role). */
+    public ClientHello(long pid, Long hostPid, Map<String, String> env, String token) {
+        this(pid, hostPid, env, token, null);
+    }
 
     public ClientHello {
         if (pid <= 0) {

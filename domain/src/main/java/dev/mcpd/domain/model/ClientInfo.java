@@ -16,6 +16,7 @@ import java.time.Instant;
  * @param helloReceived whether a client hello arrived (false: a legacy client, B-W3)
  * @param lastActivity when the last line arrived from or went to this client
  * @param inFlightCalls requests received and not yet answered
+ * @param description what the client said about itself for display only (role, unchecked pids; ADR 0011); never null
  */
 public record ClientInfo(
         ClientId id,
@@ -26,7 +27,15 @@ public record ClientInfo(
         Pid hostPid,
         boolean helloReceived,
         Instant lastActivity,
-        int inFlightCalls) {
+        int inFlightCalls,
+        ClientDescription description) {
+
+    /** A client that described nothing beyond its pids. */
+    public ClientInfo(ClientId id, TransportKind transport, Instant connectedAt, PeerCredentials peer, Pid proxyPid,
+            Pid hostPid, boolean helloReceived, Instant lastActivity, int inFlightCalls) {
+        this(id, transport, connectedAt, peer, proxyPid, hostPid, helloReceived, lastActivity, inFlightCalls,
+                ClientDescription.NONE);
+    }
 
     public ClientInfo {
         requireNonNull(id, "id is null");
@@ -34,5 +43,6 @@ public record ClientInfo(
         requireNonNull(connectedAt, "connectedAt is null");
         requireNonNull(peer, "peer is null");
         requireNonNull(lastActivity, "lastActivity is null");
+        requireNonNull(description, "description is null");
     }
 }

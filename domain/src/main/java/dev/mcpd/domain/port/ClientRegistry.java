@@ -1,5 +1,6 @@
 package dev.mcpd.domain.port;
 
+import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.ClientInfo;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -32,6 +33,9 @@ public interface ClientRegistry {
 
     /** Attaches the identities learned from the hello and the kernel (B-L2). Either pid may be null. */
     void identify(ClientId id, Pid proxyPid, Pid hostPid);
+
+    /** Attaches what the client said about itself, shown by {@code daemon_status} and never acted on (ADR 0011). */
+    void describe(ClientId id, ClientDescription description);
 
     /** Records traffic to or from the client. */
     void touch(ClientId id, Instant at);

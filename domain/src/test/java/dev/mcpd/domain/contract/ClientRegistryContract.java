@@ -2,6 +2,7 @@ package dev.mcpd.domain.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.ClientInfo;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -52,6 +53,21 @@ public abstract class ClientRegistryContract {
         assertThat(info.proxyPid()).isEqualTo(proxy);
         assertThat(info.hostPid()).isEqualTo(host);
         assertThat(info.helloReceived()).isTrue();
+    }
+
+    @Test
+    void describeAttachesADescriptionThatLaterUpdatesKeep() {
+        ClientId id = registry.register(TransportKind.TCP, PEER, T0);
+        assertThat(registry.find(id).orElseThrow().description()).isEqualTo(ClientDescription.NONE);
+        ClientDescription cli = new ClientDescription(ClientDescription.ROLE_CLI, 4242L, null);
+        registry.describe(id, cli);
+        registry.identify(id, null, null);
+        registry.touch(id, T0.plusSeconds(1));
+        registry.callStarted(id);
+        assertThat(registry.find(id).orElseThrow().description()).isEqualTo(cli);
+        registry.remove(id);
+        registry.describe(id, cli);
+        assertThat(registry.find(id)).as("no phantom (B-L1)").isEmpty();
     }
 
     @Test

@@ -87,4 +87,38 @@ public abstract class LivenessProbeContract {
         probe.onExit(pid, runs::incrementAndGet);
         await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
     }
+
+    @Test
+    void aClosedWatchNeverRunsItsAction() throws Exception {
+        TestProcess process = startProcess();
+        Pid pid = probe.identify(process.pid()).orElseThrow();
+        AtomicInteger withdrawn = new AtomicInteger();
+        AtomicInteger kept = new AtomicInteger();
+        LivenessProbe.ExitWatch watch = probe.onExit(pid, withdrawn::incrementAndGet);
+        probe.onExit(pid, kept::incrementAndGet);
+        watch.close();
+        watch.close(); // idempotent
+        process.kill();
+        await().atMost(Duration.ofSeconds(5)).until(() -> kept.get() == 1);
+        assertThat(withdrawn).as("review finding 4: a closed watch is withdrawn").hasValue(0);
+    }
+
+    @Test
+    void closingAWatchAfterItsActionRanIsHarmless() throws Exception {
+        TestProcess process = startProcess();
+        Pid pid = probe.identify(process.pid()).orElseThrow();
+        process.kill();
+        AtomicInteger runs = new AtomicInteger();
+        LivenessProbe.ExitWatch watch = probe.onExit(pid, runs::incrementAndGet);
+        await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1);
+        watch.close();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aProcessThatIsGoneHasNoAncestors() throws Exception {
+        TestProcess process = startProcess();
+        process.kill();
+        assertThat(probe.ancestors(process.pid())).isEmpty();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mcpd.domain.fake;
 
+import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.ClientInfo;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -27,14 +28,20 @@ public final class InMemoryClientRegistry implements ClientRegistry {
     @Override
     public synchronized void identify(ClientId id, Pid proxyPid, Pid hostPid) {
         clients.computeIfPresent(id.value(), (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
-                proxyPid, hostPid, true, c.lastActivity(), c.inFlightCalls()));
+                proxyPid, hostPid, true, c.lastActivity(), c.inFlightCalls(), c.description()));
+    }
+
+    @Override
+    public synchronized void describe(ClientId id, ClientDescription description) {
+        clients.computeIfPresent(id.value(), (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
+                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), c.inFlightCalls(), description));
     }
 
     @Override
     public synchronized void touch(ClientId id, Instant at) {
         clients.computeIfPresent(id.value(), (k, c) -> at.isAfter(c.lastActivity())
                 ? new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(), c.proxyPid(), c.hostPid(),
-                        c.helloReceived(), at, c.inFlightCalls())
+                        c.helloReceived(), at, c.inFlightCalls(), c.description())
                 : c);
     }
 
@@ -50,7 +57,8 @@ public final class InMemoryClientRegistry implements ClientRegistry {
 
     private void adjustCalls(ClientId id, int delta) {
         clients.computeIfPresent(id.value(), (k, c) -> new ClientInfo(c.id(), c.transport(), c.connectedAt(), c.peer(),
-                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), Math.max(0, c.inFlightCalls() + delta)));
+                c.proxyPid(), c.hostPid(), c.helloReceived(), c.lastActivity(), Math.max(0, c.inFlightCalls() + delta),
+                c.description()));
     }
 
     @Override

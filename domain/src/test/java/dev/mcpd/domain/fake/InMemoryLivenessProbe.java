@@ -14,7 +14,22 @@ public final class InMemoryLivenessProbe implements LivenessProbe {
 
     private final Map<Long, Instant> running = new HashMap<>();
     private final Map<Long, List<Runnable>> exitActions = new HashMap<>();
+    private final Map<Long, Long> parents = new HashMap<>();
     private long nextPid = 10_000;
+
+    /** Makes {@code parent} the parent of {@code child}, for {@link #ancestors}. */
+    public synchronized void parent(long child, long parent) {
+        parents.put(child, parent);
+    }
+
+    @Override
+    public synchronized List<Long> ancestors(long pid) {
+        List<Long> chain = new ArrayList<>();
+        for (Long p = parents.get(pid); p != null && !chain.contains(p); p = parents.get(p)) {
+            chain.add(p);
+        }
+        return List.copyOf(chain);
+    }
 
     /** Starts a pretend process and returns its pid. */
     public synchronized long start(Instant startedAt) {
@@ -51,13 +66,27 @@ public final class InMemoryLivenessProbe implements LivenessProbe {
     }
 
     @Override
-    public void onExit(Pid pid, Runnable action) {
+    public ExitWatch onExit(Pid pid, Runnable action) {
         synchronized (this) {
             if (check(pid) == Liveness.ALIVE) {
-                exitActions.computeIfAbsent(pid.value(), k -> new ArrayList<>()).add(action);
-                return;
+                Runnable registered = action::run; // a distinct object, so close() removes this registration only
+                exitActions.computeIfAbsent(pid.value(), k -> new ArrayList<>()).add(registered);
+                return () -> {
+                    synchronized (this) {
+                        List<Runnable> actions = exitActions.get(pid.value());
+                        if (actions != null && actions.remove(registered) && actions.isEmpty()) {
+                            exitActions.remove(pid.value());
+                        }
+                    }
+                };
             }
         }
         action.run();
+        return ExitWatch.NONE;
+    }
+
+    /** How many exit actions are registered and not yet run or withdrawn. */
+    public synchronized int watches() {
+        return exitActions.values().stream().mapToInt(List::size).sum();
     }
 }

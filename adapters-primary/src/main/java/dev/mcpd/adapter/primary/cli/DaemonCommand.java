@@ -131,8 +131,12 @@ final class DaemonCommand implements Callable<Integer> {
                 out.printf("  engine    %-10s %s tools%s%n", m.get("name"), m.get("tools"),
                         Boolean.TRUE.equals(m.get("available")) ? "" : " (unavailable: " + m.get("reason") + ")");
             }
-            List<?> clients = list(s.get("clients"));
-            out.printf("  %d client(s)%n", clients.size());
+            // One-shot commands (role "cli"), this one included, are not sessions: they are left out (ADR 0011).
+            List<?> all = list(s.get("clients"));
+            List<?> clients = all.stream().filter(c -> !(c instanceof Map<?, ?> m && "cli".equals(m.get("role")))).toList();
+            int commands = all.size() - clients.size();
+            out.printf("  %d client(s)%s%n", clients.size(), commands == 0 ? ""
+                    : " (not counting " + commands + " mcpd command connection(s), this one included)");
             if (!clients.isEmpty()) {
                 out.printf("  %-6s %-10s %-10s %-26s %s%n", "ID", "PROXY PID", "HOST PID", "CONNECTED", "IN FLIGHT");
                 for (Object c : clients) {

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ public final class JacksonJsonCodec implements JsonCodec {
     public static final int MAX_DEPTH = 128;
     /** The longest number accepted, in characters. */
     public static final int MAX_NUMBER_LENGTH = 256;
+
+    /** The chars decoded at a time while validating UTF-8: the memory the check costs, whatever the line. */
+    private static final int UTF8_CHECK_CHARS = 4096;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -81,13 +86,33 @@ public final class JacksonJsonCodec implements JsonCodec {
                 throw new MalformedMessageException("NUL byte at offset " + (i - offset));
             }
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8, offset, length));
-        } catch (CharacterCodingException e) {
-            throw new MalformedMessageException("invalid UTF-8: " + e.getMessage(), e);
+        checkUtf8(utf8, offset, length);
+    }
+
+    /**
+     * Validates UTF-8 in place (review finding 5): the decoder streams through a small char buffer that is reused,
+     * instead of decoding the whole line into a {@code CharBuffer} of twice its size only to throw it away.
+     */
+    private static void checkUtf8(byte[] utf8, int offset, int length) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(utf8, offset, length);
+        CharBuffer scratch = CharBuffer.allocate(UTF8_CHECK_CHARS);
+        while (true) {
+            CoderResult result = decoder.decode(in, scratch, true);
+            if (result.isError()) {
+                throw new MalformedMessageException("invalid UTF-8: " + result.length() + " malformed byte(s) at offset "
+                        + (in.position() - offset));
+            }
+            scratch.clear();
+            if (result.isUnderflow()) {
+                break;
+            }
+        }
+        CoderResult flushed = decoder.flush(scratch);
+        if (flushed.isError()) {
+            throw new MalformedMessageException("invalid UTF-8 at the end of the line");
         }
     }
 

@@ -134,6 +134,20 @@ class JacksonJsonCodecTest {
         assertThatThrownBy(() -> parseHex(hex)).isInstanceOf(MalformedMessageException.class);
     }
 
+    /**
+     * Review finding 5: UTF-8 is checked in chunks, not by decoding the whole line; a character that straddles two
+     * chunks is still valid, and a bad byte after many chunks is still found.
+     */
+    @Test
+    void utf8IsCheckedAcrossChunkBoundariesOfALongLine() {
+        String text = "\ud83d\ude00".repeat(5_000) + "é".repeat(3_001); // surrogate pairs then 2-byte chars
+        assertThat(parse("\"" + text + "\"")).isEqualTo(text);
+        byte[] bad = ("\"" + "a".repeat(50_000) + "x\"").getBytes(UTF_8);
+        bad[bad.length - 2] = (byte) 0xc0;
+        assertThatThrownBy(() -> codec.parse(bad, 0, bad.length)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("invalid UTF-8").hasMessageContaining("offset 50001");
+    }
+
     @Test
     void wellFormedMultiByteUtf8Decodes() {
         assertThat(parseHex("22 c2 80 df bf e0 a0 80 ed 9f bf ee 80 80 f0 90 80 80 f4 8f bf bf 22"))

@@ -42,6 +42,51 @@ class ProcessHandleLivenessProbeTest extends LivenessProbeContract {
         };
     }
 
+    /**
+     * Review finding 4: every hello watched its proxy and host pids and never let go, so thousands of short
+     * connections naming one long-lived host held thousands of closed connections and 1 Hz polls. One watcher per
+     * process now, released with its last watch.
+     */
+    @Test
+    void watchesOfALongLivedProcessAreReleasedWithTheirLastClose() throws Exception {
+        TestProcess host = startProcess();
+        try {
+            ProcessHandleLivenessProbe real = (ProcessHandleLivenessProbe) probe;
+            Pid pid = real.identify(host.pid()).orElseThrow();
+            LivenessProbe.ExitWatch kept = real.onExit(pid, () -> {});
+            for (int i = 0; i < 5_000; i++) {
+                real.onExit(pid, () -> {}).close();
+            }
+            assertThat(real.openWatches()).isEqualTo(1);
+            assertThat(real.polledProcesses()).isEqualTo(1);
+            kept.close();
+            assertThat(real.openWatches()).isZero();
+            assertThat(real.polledProcesses()).as("no 1 Hz poll once nobody watches").isZero();
+        } finally {
+            host.kill();
+        }
+    }
+
+    @Test
+    void theAncestorsOfAChildStartWithThisJvm() throws Exception {
+        TestProcess child = startProcess();
+        try {
+            List<Long> ancestors = probe.ancestors(child.pid());
+            assertThat(ancestors.getFirst()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(ancestors).containsAll(probe.ancestors(ProcessHandle.current().pid()));
+        } finally {
+            child.kill();
+        }
+    }
+
+    @Test
+    void watchingThisProcessIsANoOp() {
+        Pid self = probe.identify(ProcessHandle.current().pid()).orElseThrow();
+        AtomicInteger runs = new AtomicInteger();
+        probe.onExit(self, runs::incrementAndGet).close();
+        assertThat(runs).hasValue(0);
+    }
+
     @Test
     void identifiesThisJvmWithTheStartInstantTheJdkReports() {
         long self = ProcessHandle.current().pid();
