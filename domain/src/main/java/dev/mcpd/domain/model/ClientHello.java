@@ -37,6 +37,6 @@ public record ClientHello(long pid, Long hostPid, Map<String, String> env, Strin
     @Override
     public String toString() {
         return "ClientHello[pid=" + pid + ", hostPid=" + hostPid + ", env=" + env + ", token="
-                + (token == null ? "null" : "<redacted>") + "]";
+                + (token == null ? "null" : "<redacted>") + ", role=" + role + "]";
     }
 }
