@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The finder never deletes anything: only the lock holder cleans stale files (B-S5).
  *   <li>It gives up after {@code timeout} and the caller serves in-process (B-G4).
  *   <li>A daemon of another version is never used (B-W5): {@link Result.VersionMismatch}.
+ *   <li>Only the record's daemon is used (review finding 13): the hello's pid must equal the record's pid, and the
+ *       {@link DaemonConnector} refuses a peer of another user; anything else is treated as not answering.
  * </ol>
  */
 public final class DaemonFinder {
@@ -104,7 +106,7 @@ public final class DaemonFinder {
             if (live) {
                 for (Endpoint endpoint : record.get().endpoints()) {
                     try {
-                        DaemonLink link = connect(endpoint);
+                        DaemonLink link = connect(endpoint, record.get().pid().value());
                         if (!link.hello().version().equals(version)) {
                             return new Result.VersionMismatch(link, version);
                         }
@@ -155,7 +157,7 @@ public final class DaemonFinder {
         }
     }
 
-    private DaemonLink connect(Endpoint endpoint) throws IOException {
-        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint);
+    private DaemonLink connect(Endpoint endpoint, long recordPid) throws IOException {
+        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint, recordPid);
     }
 }
