@@ -176,9 +176,21 @@ public final class StdioProxy {
 
     /** The watchdog's verdict (B-G1, B-G2): nobody is left to answer, so close everything and end the process. */
     private void hostGone(String why) {
+        terminate(why, 0);
+    }
+
+    /**
+     * Ends the session now, e.g. on the SIGINT or SIGTERM a host sends to stop its server (B-G1): closes the daemon
+     * connection, the in-process session and its engines, then calls {@code exit} with {@code code}. Safe from any
+     * thread, also while {@link #run} is blocked reading stdin.
+     *
+     * @param why for the log
+     * @param code the process exit code, e.g. 143 for SIGTERM
+     */
+    public void terminate(String why, int code) {
         closeAll();
         log.info("proxy exits: {}", why);
-        exit.accept(0);
+        exit.accept(code);
     }
 
     /** Marks the proxy closing, then closes the daemon link, the in-process session and its engines, outside the lock. */

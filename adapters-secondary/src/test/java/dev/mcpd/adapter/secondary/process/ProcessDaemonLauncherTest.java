@@ -37,7 +37,8 @@ class ProcessDaemonLauncherTest {
      * in {@code & wait} so that no shell execs its last command away.
      */
     private ProcessDaemonLauncher launcher(String script, Path log) {
-        return new ProcessDaemonLauncher(List.of("sh", "-c", script, marker), log);
+        return new ProcessDaemonLauncher(List.of("sh", "-c", script, marker), log,
+                java.util.Map.of("PATH", System.getenv("PATH"), "MCPD_ENGINES", "diagnostics"));
     }
 
     private ProcessHandle awaitLaunched() {
@@ -70,6 +71,33 @@ class ProcessDaemonLauncherTest {
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(daemon.pid()), "fd", "0")))
                 .as("stdin is not the proxy's").isEqualTo(Path.of("/dev/null"));
         assertThat(daemon.isAlive()).isTrue();
+    }
+
+    @Test
+    void theDaemonHasLeftTheLaunchersProcessTreeWhenLaunchReturns() throws Exception { // hosts section 3(a), ADR 0012
+        Path log = dir.resolve("daemon.log");
+        launcher("sleep 30 & wait", log).launch();
+
+        ProcessHandle daemon = awaitLaunched();
+        assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid))
+                .as("not a descendant: `pgrep -P` walks from the proxy (opencode) cannot find it").doesNotContain(daemon.pid());
+        assertThat(daemon.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
+        assertThat(statField(daemon.pid(), 5)).as("its own process group: kill(-pgid) of the proxy's group misses it")
+                .isEqualTo(daemon.pid()).isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
+    }
+
+    @Test
+    void theDaemonGetsOnlyTheGivenEnvironment() throws Exception { // review finding 8
+        Path log = dir.resolve("daemon.log");
+        launcher("env; echo end-of-env; sleep 30 & wait", log).launch();
+        awaitLaunched();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(log)).contains("end-of-env"));
+        List<String> names = Files.readAllLines(log).stream().filter(line -> line.contains("="))
+                .map(line -> line.substring(0, line.indexOf('='))).toList();
+        assertThat(names).contains("PATH", "MCPD_ENGINES");
+        assertThat(System.getenv()).as("the test's own environment has more than that").containsKey("HOME");
+        assertThat(names).as("nothing inherited beyond what the shell itself sets")
+                .isSubsetOf("PATH", "MCPD_ENGINES", "PWD", "SHLVL", "_", "OLDPWD");
     }
 
     @Test
