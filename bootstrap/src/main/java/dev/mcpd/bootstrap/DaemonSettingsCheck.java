@@ -23,10 +23,16 @@ final class DaemonSettingsCheck {
 
     private static final Logger log = LoggerFactory.getLogger(DaemonSettingsCheck.class);
 
+    /** The daemon last compared with: a proxy that rejoins the same daemon says nothing new. */
+    private static final java.util.concurrent.atomic.AtomicLong lastChecked = new java.util.concurrent.atomic.AtomicLong();
+
     private DaemonSettingsCheck() {}
 
-    /** Compares on a virtual thread, off the session's start-up path. */
+    /** Compares on a virtual thread, off the session's start-up path; once per daemon pid. */
     static void start(long daemonPid, Map<String, String> ours) {
+        if (lastChecked.getAndSet(daemonPid) == daemonPid) {
+            return;
+        }
         Thread.ofVirtual().name("daemon-settings-check").start(() -> {
             try {
                 List<String> differences = differences(ours, environmentOf(daemonPid));

@@ -111,6 +111,10 @@ class ProxyUnderHostsIT {
         assertThat(next.daemonPid()).isEqualTo(daemonPid);
     }
 
+    /**
+     * Each way of ending is timed on three proxies and the fastest counts: a loaded 2-core VM delays any one process
+     * by tens of ms now and then, while the old exit path took at least 300 ms every time.
+     */
     @Test
     void theProxyExitsAtOnceOnStdinEofSigtermAndSigint() throws Exception { // hosts 3(b), B-G1
         Duration bound = millis(50);
@@ -118,33 +122,34 @@ class ProxyUnderHostsIT {
         warm.initialize();
         warm.daemonPid();
 
-        RawSession eof = start(mcpd.command("serve", "--mcp"));
-        eof.initialize();
-        eof.daemonPid();
-        long begun = System.nanoTime();
-        eof.stdin.close();
-        assertThat(eof.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        Duration eofExit = Duration.ofNanos(System.nanoTime() - begun);
-        assertThat(eof.process.exitValue()).isZero();
+        Duration eof = fastestOfThree(null, 0);
+        Duration term = fastestOfThree("TERM", 143);
+        Duration interrupt = fastestOfThree("INT", 130);
 
-        Duration termExit = exitAfterSignal("TERM", 143);
-        Duration intExit = exitAfterSignal("INT", 130);
-
-        assertThat(eofExit).as("exit after stdin EOF").isLessThan(bound);
-        assertThat(termExit).as("exit after SIGTERM").isLessThan(bound);
-        assertThat(intExit).as("exit after SIGINT").isLessThan(bound);
+        assertThat(eof).as("exit after stdin EOF").isLessThan(bound);
+        assertThat(term).as("exit after SIGTERM").isLessThan(bound);
+        assertThat(interrupt).as("exit after SIGINT").isLessThan(bound);
     }
 
-    private Duration exitAfterSignal(String signal, int expectedCode) throws Exception {
-        RawSession session = start(mcpd.command("serve", "--mcp"));
-        session.initialize();
-        session.daemonPid();
-        long begun = System.nanoTime();
-        new ProcessBuilder("kill", "-" + signal, Long.toString(session.process.pid())).start();
-        assertThat(session.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        Duration took = Duration.ofNanos(System.nanoTime() - begun);
-        assertThat(session.process.exitValue()).isEqualTo(expectedCode);
-        return took;
+    /** Ends three served sessions by closing stdin ({@code signal} null) or with {@code signal}; the fastest exit. */
+    private Duration fastestOfThree(String signal, int expectedCode) throws Exception {
+        Duration fastest = null;
+        for (int i = 0; i < 3; i++) {
+            RawSession session = start(mcpd.command("serve", "--mcp"));
+            session.initialize();
+            session.daemonPid();
+            long begun = System.nanoTime();
+            if (signal == null) {
+                session.stdin.close();
+            } else {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(session.process.pid())).start();
+            }
+            assertThat(session.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            Duration took = Duration.ofNanos(System.nanoTime() - begun);
+            assertThat(session.process.exitValue()).isEqualTo(expectedCode);
+            fastest = fastest == null || took.compareTo(fastest) < 0 ? took : fastest;
+        }
+        return fastest;
     }
 
     @Test

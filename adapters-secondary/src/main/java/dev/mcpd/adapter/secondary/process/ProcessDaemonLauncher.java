@@ -20,11 +20,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Invariants (ADR 0012):
  * <ol>
  *   <li>The daemon leaves the launcher's process tree, session and process group at once: {@code setsid --fork}
- *       (util-linux) forks, the child starts a new session and runs the daemon, and the intermediate process exits
- *       before {@link #launch()} returns, so the daemon is reparented to init (or the nearest subreaper). A host that
- *       kills its server's process group (Codex) or walks its descendants ({@code pgrep -P}, opencode) cannot reach
- *       the shared daemon. Without {@code setsid} (macOS), {@code sh -c '"$@" &'} gives the same reparenting, without
- *       the new session.
+ *       (util-linux) forks, the child starts a new session, and the intermediate process exits before
+ *       {@link #launch()} returns, so what runs the daemon is reparented to init (or the nearest subreaper). A host
+ *       that kills its server's process group (Codex) or walks its descendants ({@code pgrep -P}, opencode) cannot
+ *       reach the shared daemon. Without {@code setsid} (macOS), a background subshell gives the same reparenting,
+ *       without the new session.
+ *   <li>The daemon's parent is a small {@code sh} that waits for it, so its exit is reaped at once: an init that
+ *       reaps slowly (a container's, this project's CI VM: about 2 s) would leave a dead daemon looking alive to
+ *       {@code kill(pid, 0)} in the meantime.
  *   <li>The daemon gets exactly the environment given, nothing inherited: the per-session variables of whichever
  *       host started it ({@code DOCKER_HOST}, ...) must not configure the daemon every later session shares (review
  *       finding 8). Those come with each client's hello instead (B-G6).
@@ -76,12 +79,12 @@ public final class ProcessDaemonLauncher implements DaemonLauncher {
     public void launch() throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
-            command.addAll(List.of(SETSID.toString(), "--fork"));
-            command.addAll(daemonCommand);
+            // "; exit $?" keeps sh from exec'ing the daemon away: sh stays its parent and reaps it
+            command.addAll(List.of(SETSID.toString(), "--fork", SH.toString(), "-c", "\"$@\"; exit $?", "mcpd-daemon"));
         } else {
-            command.addAll(List.of(SH.toString(), "-c", "\"$@\" &", "mcpd-launch"));
-            command.addAll(daemonCommand);
+            command.addAll(List.of(SH.toString(), "-c", "(\"$@\"; exit $?) &", "mcpd-daemon"));
         }
+        command.addAll(daemonCommand);
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -46,9 +46,11 @@ class ProcessDaemonLauncherTest {
         return launched;
     }
 
+    /** The daemon: the process whose arguments end with the marker (its reaping parent's hold it too, before others). */
     private Optional<ProcessHandle> findByMarker() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+                .filter(p -> p.info().arguments().map(args -> args.length >= 3 && args[args.length - 1].equals(marker)
+                        && args[0].equals("-c") && !args[1].contains("$@")).orElse(false))
                 .findFirst();
     }
 
@@ -65,9 +67,9 @@ class ProcessDaemonLauncherTest {
                 assertThat(Files.readString(log)).contains("started " + marker).contains("oops"));
 
         long sid = statField(daemon.pid(), 6);
-        assertThat(sid).as("session leader of a new session, so the proxy's terminal and signals do not reach it")
-                .isEqualTo(daemon.pid());
-        assertThat(sid).isNotEqualTo(statField(ProcessHandle.current().pid(), 6));
+        assertThat(sid).as("a new session, so the proxy's terminal and signals do not reach it")
+                .isNotEqualTo(statField(ProcessHandle.current().pid(), 6));
+        assertThat(sid).as("led by the daemon's reaping parent").isEqualTo(daemon.parent().orElseThrow().pid());
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(daemon.pid()), "fd", "0")))
                 .as("stdin is not the proxy's").isEqualTo(Path.of("/dev/null"));
         assertThat(daemon.isAlive()).isTrue();
@@ -82,8 +84,21 @@ class ProcessDaemonLauncherTest {
         assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid))
                 .as("not a descendant: `pgrep -P` walks from the proxy (opencode) cannot find it").doesNotContain(daemon.pid());
         assertThat(daemon.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
-        assertThat(statField(daemon.pid(), 5)).as("its own process group: kill(-pgid) of the proxy's group misses it")
-                .isEqualTo(daemon.pid()).isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
+        assertThat(statField(daemon.pid(), 5)).as("another process group: kill(-pgid) of the proxy's group misses it")
+                .isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
+    }
+
+    @Test
+    void aDaemonThatExitsIsReapedAtOnce() throws Exception { // no zombie under a slow init (ADR 0012)
+        Path log = dir.resolve("daemon.log");
+        launcher("sleep 30 & wait", log).launch();
+        ProcessHandle daemon = awaitLaunched();
+        long pid = daemon.pid();
+        daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+        daemon.destroyForcibly();
+        await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !Files.exists(Path.of("/proc", Long.toString(pid))));
+        launched = null;
     }
 
     @Test
