@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       that kills its server's process group (Codex) or walks its descendants ({@code pgrep -P}, opencode) cannot
  *       reach the shared daemon. Without {@code setsid} (macOS), a background subshell gives the same reparenting,
  *       without the new session.
+ *   <li>The daemon leads a session of its own (its pid is the session id of everything its engines start, which is
+ *       how the next daemon finds a SIGKILLed one's leftovers, B-E3): a second {@code setsid} runs it.
  *   <li>The daemon's parent is a small {@code sh} that waits for it, so its exit is reaped at once: an init that
  *       reaps slowly (a container's, this project's CI VM: about 2 s) would leave a dead daemon looking alive to
  *       {@code kill(pid, 0)} in the meantime.
@@ -79,8 +81,10 @@ public final class ProcessDaemonLauncher implements DaemonLauncher {
     public void launch() throws IOException {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
-            // "; exit $?" keeps sh from exec'ing the daemon away: sh stays its parent and reaps it
-            command.addAll(List.of(SETSID.toString(), "--fork", SH.toString(), "-c", "\"$@\"; exit $?", "mcpd-daemon"));
+            // "; exit $?" keeps sh from exec'ing the daemon away: sh stays its parent and reaps it. The inner setsid
+            // (not a group leader, so it does not fork) makes the daemon lead a session of its own.
+            command.addAll(List.of(SETSID.toString(), "--fork", SH.toString(), "-c", SETSID + " \"$@\"; exit $?",
+                    "mcpd-daemon"));
         } else {
             command.addAll(List.of(SH.toString(), "-c", "(\"$@\"; exit $?) &", "mcpd-daemon"));
         }

@@ -67,9 +67,11 @@ class ProcessDaemonLauncherTest {
                 assertThat(Files.readString(log)).contains("started " + marker).contains("oops"));
 
         long sid = statField(daemon.pid(), 6);
-        assertThat(sid).as("a new session, so the proxy's terminal and signals do not reach it")
-                .isNotEqualTo(statField(ProcessHandle.current().pid(), 6));
-        assertThat(sid).as("led by the daemon's reaping parent").isEqualTo(daemon.parent().orElseThrow().pid());
+        assertThat(sid).as("session leader of a new session, so the proxy's terminal and signals do not reach it, and"
+                + " its engines' processes carry its pid as session id (B-E3)").isEqualTo(daemon.pid());
+        assertThat(sid).isNotEqualTo(statField(ProcessHandle.current().pid(), 6));
+        assertThat(daemon.parent().map(ProcessHandle::pid)).as("a parent that reaps it, not this process")
+                .isPresent().isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(daemon.pid()), "fd", "0")))
                 .as("stdin is not the proxy's").isEqualTo(Path.of("/dev/null"));
         assertThat(daemon.isAlive()).isTrue();
@@ -84,8 +86,8 @@ class ProcessDaemonLauncherTest {
         assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid))
                 .as("not a descendant: `pgrep -P` walks from the proxy (opencode) cannot find it").doesNotContain(daemon.pid());
         assertThat(daemon.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
-        assertThat(statField(daemon.pid(), 5)).as("another process group: kill(-pgid) of the proxy's group misses it")
-                .isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
+        assertThat(statField(daemon.pid(), 5)).as("its own process group: kill(-pgid) of the proxy's group misses it")
+                .isEqualTo(daemon.pid()).isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
     }
 
     @Test
