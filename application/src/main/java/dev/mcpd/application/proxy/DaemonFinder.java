@@ -2,6 +2,7 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
@@ -99,6 +100,7 @@ public final class DaemonFinder {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean launched = false;
         long unansweredSince = 0;
+        java.util.Set<Endpoint> refusedLogged = new java.util.HashSet<>();
         String lastProblem = "no daemon record in " + state.root();
         while (true) {
             Optional<DaemonRecord> record = state.readRecord();
@@ -113,6 +115,9 @@ public final class DaemonFinder {
                         return new Result.Found(link);
                     } catch (IOException | RuntimeException e) {
                         lastProblem = "daemon pid " + record.get().pid().value() + " did not answer on " + endpoint + ": " + e;
+                        if (e instanceof ProtocolViolationException && refusedLogged.add(endpoint)) {
+                            log.warn("refused what answers on {}: {}", endpoint, e.getMessage()); // review finding 13
+                        }
                     }
                 }
                 if (unansweredSince == 0) {

@@ -227,6 +227,74 @@ class ProxyUnderHostsIT {
         }
     }
 
+    /**
+     * Review finding 13: another local user binds the abstract name a daemon record announces (the record's pid
+     * looks alive). The proxy refuses that listener before sending it anything, and the session is served by a daemon
+     * it launches. The squatter is a Python listener run as uid 65534 ({@code setpriv}); needs root.
+     */
+    @Test
+    void aListenerOfAnotherUserOnTheRecordsAbstractNameGetsNothingAndTheSessionIsServed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+                && Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
+                "needs root, setpriv and /usr/bin/python3 to listen as uid 65534");
+        String name = "mcpd-squat-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        String listener = String.join("\n",
+                "import socket, sys",
+                "s = socket.socket(socket.AF_UNIX); s.bind('\\0' + sys.argv[1]); s.listen(16)",
+                "print('listening', flush=True)",
+                "while True:",
+                "    c, _ = s.accept()",
+                "    n = 0",
+                "    try: c.sendall(b'{\"mcpd\":\"0.0.0\",\"protocol\":1,\"pid\":1,\"scope\":\"user:0\"}\\n')",
+                "    except OSError: pass",
+                "    while True:",
+                "        try: b = c.recv(65536)",
+                "        except OSError: b = b''",
+                "        if not b: break",
+                "        n += len(b)",
+                "    c.close()",
+                "    print('received', n, flush=True)");
+        Process squatter = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", listener, name).redirectErrorStream(true).start();
+        started.add(squatter);
+        Process stopping = new ProcessBuilder("sleep", "120").start(); // the daemon of the record, as if stopping
+        started.add(stopping);
+        BufferedReader squatterOut = new BufferedReader(new InputStreamReader(squatter.getInputStream(), UTF_8));
+        assertThat(squatterOut.readLine()).isEqualTo("listening");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                String line;
+                while ((line = squatterOut.readLine()) != null) {
+                    seen.add(line);
+                }
+            } catch (IOException e) {
+                // the squatter was stopped
+            }
+        });
+        var pid = new dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe().identify(stopping.pid()).orElseThrow();
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("pid", pid.value());
+        record.put("processStartedAt", pid.startedAt() == null ? null : pid.startedAt().toString());
+        record.put("version", "0.0.0");
+        record.put("scope", "user:0");
+        record.put("endpoints", List.of("unix://@" + name));
+        record.put("startedAt", java.time.Instant.now().toString());
+        record.put("history", List.of());
+        Files.writeString(mcpd.stateDir().resolve("daemon.json"), JSON.writeValueAsString(record));
+
+        RawSession session = start(mcpd.command("serve", "--mcp"));
+        session.initialize();
+        long daemonPid = session.daemonPid();
+        assertThat(daemonPid).as("served by a daemon the proxy launched").isNotEqualTo(stopping.pid())
+                .isEqualTo(mcpd.daemonPid().orElseThrow());
+
+        await().atMost(millis(5_000)).until(() -> !seen.isEmpty()); // each dial is closed at once, then reported
+        assertThat(seen).as("the proxy dialled the squatter and sent it nothing")
+                .allSatisfy(l -> assertThat(l).isEqualTo("received 0"));
+        assertThat(Files.readString(mcpd.stateDir().resolve("proxy.log"))).contains("runs as user");
+    }
+
     private JsonNode record() throws IOException {
         return JSON.readTree(mcpd.stateDir().resolve("daemon.json").toFile());
     }
