@@ -43,9 +43,27 @@ import java.util.Optional;
  */
 final class McpdCli implements CliBackend {
 
-    /** Environment a proxy forwards in its hello for the backends (B-G6). */
+    /**
+     * Environment a proxy forwards in its hello for the backends of its own calls (B-G6). Per session: never given
+     * to a daemon the proxy launches (review finding 8). {@code MCPD_HYPERD_PATH} is not here: the hyperd binary is
+     * daemon-wide ({@link #DAEMON_SETTINGS}), and the daemon never read it from a hello.
+     */
     static final List<String> FORWARDED_ENV = List.of("DOCKER_HOST", "MCPD_CONTAINER_HOST", "XDG_RUNTIME_DIR",
-            "MCPD_HYPERD_PATH", "DOCKER_CONFIG", "CONTAINERS_CONF");
+            "DOCKER_CONFIG", "CONTAINERS_CONF");
+
+    /**
+     * The daemon-wide settings (review finding 8, ADR 0012): a launched daemon gets them from the proxy or CLI that
+     * launches it, and keeps them for every later session. A later proxy whose value differs says so in proxy.log.
+     */
+    static final List<String> DAEMON_SETTINGS = List.of("MCPD_ENGINES", "MCPD_HYPERD_PATH", "MCPD_LOG_LEVEL",
+            "MCPD_DAEMON_IDLE_TIMEOUT", "MCPD_DAEMON_SHUTDOWN_GRACE", "MCPD_DAEMON_CALL_TIMEOUT", "MCPD_DAEMON_MAX_LINE",
+            "MCPD_DAEMON_CLIENT_SWEEP", "MCPD_DAEMON_MAX_IDLE", "MCPD_TCP_LISTEN", "MCPD_TCP_AUTH", "MCPD_TCP_KEEPALIVE",
+            "MCPD_TCP_TLS_CERT", "MCPD_TCP_TLS_KEY", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN",
+            "MCPD_TEST_TIME_MULTIPLIER");
+
+    /** The process environment a launched daemon keeps besides its settings; {@code LC_*} too. */
+    static final List<String> DAEMON_BASE_ENV = List.of("HOME", "PATH", "USER", "LOGNAME", "LANG", "TZ",
+            "XDG_RUNTIME_DIR", "TMPDIR");
 
     /**
      * JVM flags of a spawned daemon: small heap, serial GC, native access for junixsocket. On OutOfMemoryError the JVM
@@ -94,25 +112,46 @@ final class McpdCli implements CliBackend {
         return BuildInfo.version();
     }
 
+    /** Serves the host, then ends the process at once ({@link ProcessExit}); returns only in a test's JVM. */
     @Override
     public int serveMcp(boolean noDaemon) {
         HostStdio stdio = HostStdio.claim();
         JsonCodec codec = new JacksonJsonCodec();
         DaemonFinder finder = finder(codec, launcher(), config.connectTimeout());
-        return runProxy(stdio, codec, finder::find, noDaemon, null);
+        return runProxy(stdio, codec, () -> {
+            DaemonFinder.Result result = finder.find();
+            if (result instanceof DaemonFinder.Result.Found found) {
+                DaemonSettingsCheck.start(found.link().hello().pid(), System.getenv());
+            }
+            return result;
+        }, noDaemon, () -> null);
     }
 
+    /**
+     * {@code --connect}: the token is read again before every dial (review finding 9), so a proxy rejoins a daemon
+     * that restarted with a new token in the same {@code --token-file} (B-G5). A file that cannot be read at start is
+     * an error (exit 2); later, the last token read is kept and the failure logged.
+     */
     @Override
     public int serveMcp(boolean noDaemon, String connect, Path tokenFile) {
         Endpoint endpoint;
-        AccessToken token;
+        AccessToken first;
         try {
             endpoint = Endpoint.parse(connect);
-            token = tokenFile != null ? TokenFile.read(tokenFile) : config.tcp().token().orElse(null);
+            first = tokenFile != null ? TokenFile.read(tokenFile) : config.tcp().token().orElse(null);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("mcpd serve: " + e.getMessage());
             return 2;
         }
+        java.util.concurrent.atomic.AtomicReference<AccessToken> lastToken = new java.util.concurrent.atomic.AtomicReference<>(first);
+        java.util.function.Supplier<AccessToken> token = tokenFile == null ? () -> first : () -> {
+            try {
+                lastToken.set(TokenFile.read(tokenFile));
+            } catch (IllegalArgumentException | IOException e) {
+                org.slf4j.LoggerFactory.getLogger(McpdCli.class).info("keeping the last token: {}", e.getMessage());
+            }
+            return lastToken.get();
+        };
         HostStdio stdio = HostStdio.claim();
         JsonCodec codec = new JacksonJsonCodec();
         FixedDaemon daemon = new FixedDaemon(new DaemonDialer(connectors(), codec, config.maxLineBytes()), endpoint,
@@ -121,16 +160,23 @@ final class McpdCli implements CliBackend {
     }
 
     private int runProxy(HostStdio stdio, JsonCodec codec, java.util.function.Supplier<DaemonFinder.Result> daemon,
-            boolean noDaemon, AccessToken token) {
+            boolean noDaemon, java.util.function.Supplier<AccessToken> token) {
         boolean inProcess = noDaemon || config.noDaemon();
+        ProcessExit.prepare();
+        java.util.function.IntConsumer exit = code -> ProcessExit.now(code, stdio.out());
         StdioProxy proxy = new StdioProxy(
                 () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : daemon.get(),
-                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, clientHello(token),
-                forwardedEnvironment(), config.maxLineBytes(), stdio.err(),
+                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec,
+                () -> clientHello(token.get()), forwardedEnvironment(), config.maxLineBytes(), stdio.err(),
                 new HostWatchdog(new ProcessHandleLivenessProbe(), config.hostPid(), HostWatchdog::currentParent,
-                        config.ppidPoll(), config.startupTimeout()), System::exit,
+                        config.ppidPoll(), config.startupTimeout()), exit,
                 inProcess ? Duration.ZERO : RECONNECT_DELAY);
-        return proxy.run(stdio.in(), stdio.out());
+        // Hosts end their server with SIGINT (Claude Code) or SIGTERM (Gemini, Codex, opencode): close and exit at
+        // once, with the shell's codes for those signals (hosts report section 3(b)).
+        Signals.onTerminate(signal -> proxy.terminate(signal, "SIGINT".equals(signal) ? 130 : 143));
+        int code = proxy.run(stdio.in(), stdio.out());
+        exit.accept(code);
+        return code;
     }
 
     private Connectors connectors() {
@@ -238,7 +284,25 @@ final class McpdCli implements CliBackend {
 
     DaemonLauncher launcher() {
         return new ProcessDaemonLauncher(ProcessDaemonLauncher.sameJvm(Main.class.getName(), daemonJvmFlags(),
-                List.of("daemon", "run")), config.stateDir().resolve("daemon.log"));
+                List.of("daemon", "run")), config.stateDir().resolve("daemon.log"),
+                daemonEnvironment(System.getenv(), config.stateDir()));
+    }
+
+    /**
+     * The whole environment of a daemon this process launches (review finding 8, ADR 0012): the process basics
+     * ({@link #DAEMON_BASE_ENV}, {@code LC_*}), the daemon-wide settings that are set ({@link #DAEMON_SETTINGS}), and
+     * the state dir as an absolute path. No per-session variable ({@code DOCKER_HOST}, {@code MCPD_CONTAINER_HOST},
+     * ...): those come with each client's hello.
+     */
+    static Map<String, String> daemonEnvironment(Map<String, String> env, Path stateDir) {
+        Map<String, String> daemon = new java.util.TreeMap<>();
+        env.forEach((key, value) -> {
+            if (DAEMON_BASE_ENV.contains(key) || key.startsWith("LC_") || DAEMON_SETTINGS.contains(key)) {
+                daemon.put(key, value);
+            }
+        });
+        daemon.put("MCPD_STATE_DIR", stateDir.toAbsolutePath().toString());
+        return daemon;
     }
 
     /**

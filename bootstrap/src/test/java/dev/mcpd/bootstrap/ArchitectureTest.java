@@ -72,8 +72,10 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.netty..")
                 .check(classes);
         noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.primary.namedpipe..")
+                .and().doNotHaveFullyQualifiedName("dev.mcpd.bootstrap.ProcessExit")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")
-                .because("native calls (FFM) are confined to the named-pipe adapter (ADR 0008)")
+                .because("native calls (FFM) are confined to the named-pipe adapter (ADR 0008) and the proxy's _exit"
+                        + " (ProcessExit, ADR 0012)")
                 .check(classes);
         noClasses().that().resideOutsideOfPackage("dev.mcpd.adapter.secondary.hyperd..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.postgresql..",

@@ -29,6 +29,20 @@ public final class DaemonDialer {
      * @throws IOException if nothing accepts at {@code endpoint}, or what answers closes or is not an mcpd daemon
      */
     public DaemonLink dial(Endpoint endpoint) throws IOException {
+        return dial(endpoint, 0);
+    }
+
+    /**
+     * Dials the endpoint of a daemon record and requires that the daemon answering is the record's (review
+     * finding 13): its hello's pid must equal {@code recordPid}, so a process that took over the endpoint of a
+     * daemon that is stopping is never sent the client hello or the session.
+     *
+     * @param recordPid the pid the record names; 0 when there is no record to compare with ({@code --connect})
+     * @return the open link, after the daemon's hello
+     * @throws IOException if nothing accepts at {@code endpoint}, or what answers closes, is not an mcpd daemon, or
+     *     is not the record's daemon (the connection is closed then)
+     */
+    public DaemonLink dial(Endpoint endpoint, long recordPid) throws IOException {
         Connection connection = connector.connect(endpoint);
         try {
             LineReader reader = new LineReader(connection.input(), maxLineBytes);
@@ -39,6 +53,10 @@ public final class DaemonDialer {
             DaemonHello hello = HelloProtocol.readDaemonHello(codec.parse(line, 0, line.length));
             if (hello == null) {
                 throw new IOException("the first line was not an mcpd hello");
+            }
+            if (recordPid > 0 && hello.pid() != recordPid) {
+                throw new IOException("the daemon answering on " + endpoint + " is pid " + hello.pid()
+                        + ", not the record's pid " + recordPid + " (review finding 13)");
             }
             return new DaemonLink(connection, reader, hello);
         } catch (IOException | RuntimeException e) { // a malformed hello is a MalformedMessageException

@@ -2,6 +2,7 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The finder never deletes anything: only the lock holder cleans stale files (B-S5).
  *   <li>It gives up after {@code timeout} and the caller serves in-process (B-G4).
  *   <li>A daemon of another version is never used (B-W5): {@link Result.VersionMismatch}.
+ *   <li>Only the record's daemon is used (review finding 13): the hello's pid must equal the record's pid, and the
+ *       {@link DaemonConnector} refuses a peer of another user; anything else is treated as not answering.
  * </ol>
  */
 public final class DaemonFinder {
@@ -97,6 +100,7 @@ public final class DaemonFinder {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean launched = false;
         long unansweredSince = 0;
+        java.util.Set<Endpoint> refusedLogged = new java.util.HashSet<>();
         String lastProblem = "no daemon record in " + state.root();
         while (true) {
             Optional<DaemonRecord> record = state.readRecord();
@@ -104,13 +108,16 @@ public final class DaemonFinder {
             if (live) {
                 for (Endpoint endpoint : record.get().endpoints()) {
                     try {
-                        DaemonLink link = connect(endpoint);
+                        DaemonLink link = connect(endpoint, record.get().pid().value());
                         if (!link.hello().version().equals(version)) {
                             return new Result.VersionMismatch(link, version);
                         }
                         return new Result.Found(link);
                     } catch (IOException | RuntimeException e) {
                         lastProblem = "daemon pid " + record.get().pid().value() + " did not answer on " + endpoint + ": " + e;
+                        if (e instanceof ProtocolViolationException && refusedLogged.add(endpoint)) {
+                            log.warn("refused what answers on {}: {}", endpoint, e.getMessage()); // review finding 13
+                        }
                     }
                 }
                 if (unansweredSince == 0) {
@@ -155,7 +162,7 @@ public final class DaemonFinder {
         }
     }
 
-    private DaemonLink connect(Endpoint endpoint) throws IOException {
-        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint);
+    private DaemonLink connect(Endpoint endpoint, long recordPid) throws IOException {
+        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint, recordPid);
     }
 }

@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *   <li>B-W5 a daemon of another build is never used for the session: the proxy says so once on stderr, serves
  *       in-process, and asks that daemon to stop ({@code daemon_stop}) only when it serves no other session.
  *   <li>B-G7 stdout carries only MCP messages; diagnostics go to the log.
+ *   <li>No cycle of waits (review finding 7): the bookkeeping lock is never held across a write to the daemon or to
+ *       stdout, so the daemon's answers always drain while a host pipelines requests. Each side's
+ *       {@link LineWriter} has a lock of its own, so lines never interleave (B-W1).
+ *   <li>One answer per request (review finding 14, B-G3): a daemon's response is passed on only while its id is still
+ *       pending on the current link; lines from a link that is no longer current are dropped.
  * </ol>
  */
 public final class StdioProxy {
@@ -67,7 +72,7 @@ public final class StdioProxy {
     private final Supplier<DaemonFinder.Result> daemon;
     private final InProcessServer inProcess;
     private final JsonCodec codec;
-    private final ClientHello hello;
+    private final Supplier<ClientHello> hello;
     private final Map<String, String> environment;
     private final int maxLineBytes;
     private final PrintStream diagnostics;
@@ -78,9 +83,14 @@ public final class StdioProxy {
     private volatile Map<String, Object> cachedInitialize;
     private Thread reconnecting;
     private final Map<String, Map<String, Object>> pending = new LinkedHashMap<>();
+    /** Guards the bookkeeping only ({@link #pending}, {@link #link}, {@link #local}, ...); never held across I/O. */
     private final ReentrantLock lock = new ReentrantLock();
+    /** Serialises in-process dispatch with the moves between daemon and in-process; taken before {@link #lock}. */
+    private final ReentrantLock dispatch = new ReentrantLock();
     private final java.util.concurrent.locks.Condition answered = lock.newCondition();
     private boolean closing;
+    /** Daemon lines taken off {@link #pending} and being written to the host; an EOF waits for them too. */
+    private int forwarding;
     private LineWriter host;
     private LineWriter toDaemon;
     private DaemonLink link;
@@ -90,7 +100,8 @@ public final class StdioProxy {
      * @param daemon finds or starts the daemon; called once, unless {@code MCPD_NO_DAEMON} made it return NotReachable
      * @param inProcess serves the session when the daemon cannot
      * @param codec JSON codec
-     * @param hello the client hello sent to the daemon (B-W3, B-G6)
+     * @param hello makes the client hello sent to each daemon (B-W3, B-G6); called on every connect and rejoin, so
+     *     that a token read from a file is current (B-G5, review finding 9)
      * @param environment environment for in-process engines
      * @param maxLineBytes the longest line accepted
      * @param diagnostics where the few messages a person must see go (stderr; B-W5); nothing in normal operation
@@ -98,7 +109,7 @@ public final class StdioProxy {
      * @param exit ends the process with the given code when the watchdog finds the host gone ({@code System::exit})
      * @param reconnectDelay the first wait before reconnecting after a daemon loss (B-G5); zero = never reconnect
      */
-    public StdioProxy(Supplier<DaemonFinder.Result> daemon, InProcessServer inProcess, JsonCodec codec, ClientHello hello,
+    public StdioProxy(Supplier<DaemonFinder.Result> daemon, InProcessServer inProcess, JsonCodec codec, Supplier<ClientHello> hello,
             Map<String, String> environment, int maxLineBytes, PrintStream diagnostics, HostWatchdog watchdog,
             java.util.function.IntConsumer exit, java.time.Duration reconnectDelay) {
         this.daemon = requireNonNull(daemon, "daemon is null");
@@ -147,17 +158,17 @@ public final class StdioProxy {
             lock.lock();
             try {
                 awaitPendingAnswers();
-                closing = true;
-                if (link != null) {
-                    link.connection().close();
-                }
-                if (local != null) {
-                    local.close(false);
-                }
             } finally {
                 lock.unlock();
             }
-            inProcess.close();
+            // daemonLost answers what a lost daemon owed under `dispatch`: wait for it to finish
+            dispatch.lock();
+            dispatch.unlock();
+            McpServerSession session = currentLocal();
+            if (session != null) {
+                session.awaitIdle(DRAIN_ON_EOF);
+            }
+            closeAll();
         }
         log.info("host closed stdin; proxy exits");
         return 0;
@@ -165,21 +176,51 @@ public final class StdioProxy {
 
     /** The watchdog's verdict (B-G1, B-G2): nobody is left to answer, so close everything and end the process. */
     private void hostGone(String why) {
+        terminate(why, 0);
+    }
+
+    /**
+     * Ends the session now, e.g. on the SIGINT or SIGTERM a host sends to stop its server (B-G1): closes the daemon
+     * connection, the in-process session and its engines, then calls {@code exit} with {@code code}. Safe from any
+     * thread, also while {@link #run} is blocked reading stdin.
+     *
+     * @param why for the log
+     * @param code the process exit code, e.g. 143 for SIGTERM
+     */
+    public void terminate(String why, int code) {
+        closeAll();
+        log.info("proxy exits: {}", why);
+        exit.accept(code);
+    }
+
+    /** Marks the proxy closing, then closes the daemon link, the in-process session and its engines, outside the lock. */
+    private void closeAll() {
+        DaemonLink last;
+        McpServerSession session;
         lock.lock();
         try {
             closing = true;
-            if (link != null) {
-                link.connection().close();
-            }
-            if (local != null) {
-                local.close(false);
-            }
+            last = link;
+            session = local;
         } finally {
             lock.unlock();
         }
+        if (last != null) {
+            last.connection().close();
+        }
+        if (session != null) {
+            session.close(false);
+        }
         inProcess.close();
-        log.info("proxy exits: {}", why);
-        exit.accept(0);
+    }
+
+    private McpServerSession currentLocal() {
+        lock.lock();
+        try {
+            return local;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void connect() {
@@ -187,9 +228,14 @@ public final class StdioProxy {
             case DaemonFinder.Result.Found(DaemonLink found) -> {
                 try {
                     LineWriter writer = new LineWriter(found.connection().output());
-                    writer.writeLine(codec.write(HelloProtocol.clientHello(hello)));
-                    link = found;
-                    toDaemon = writer;
+                    writer.writeLine(codec.write(HelloProtocol.clientHello(hello.get())));
+                    lock.lock();
+                    try {
+                        link = found;
+                        toDaemon = writer;
+                    } finally {
+                        lock.unlock();
+                    }
                     Thread.ofVirtual().name("daemon-to-host").start(() -> pumpFromDaemon(found));
                     log.info("connected to daemon pid {} ({})", found.hello().pid(), found.connection().endpoint());
                 } catch (IOException e) {
@@ -224,15 +270,16 @@ public final class StdioProxy {
             }
         });
         try (dev.mcpd.application.client.DaemonToolClient client =
-                new dev.mcpd.application.client.DaemonToolClient(old, codec, hello)) {
+                new dev.mcpd.application.client.DaemonToolClient(old, codec, hello.get())) {
             Map<String, Object> status = Json.asObject(client.callTool("daemon_status", Map.of()).get("structuredContent"));
             List<Object> clients = status == null ? null : Json.asArray(status.get("clients"));
             if (clients == null) {
                 log.info("the old daemon pid {} gave no client list; leaving it", old.hello().pid());
                 return;
             }
+            long proxyPid = hello.get().pid();
             long others = clients.stream().map(Json::asObject)
-                    .filter(c -> c == null || !(c.get("proxyPid") instanceof Number n) || n.longValue() != hello.pid())
+                    .filter(c -> c == null || !(c.get("proxyPid") instanceof Number n) || n.longValue() != proxyPid)
                     .count();
             if (others == 0) {
                 client.callTool("daemon_stop", Json.object("reason", "replaced by mcpd version " + mismatch.ours()));
@@ -249,6 +296,11 @@ public final class StdioProxy {
         }
     }
 
+    /**
+     * One line from the host. Review finding 7: {@link #lock} covers only the bookkeeping of {@link #pending} and
+     * {@link #link}; the write to the daemon happens after it is released (the daemon's {@link LineWriter} has its own
+     * lock), so the pump can always pass the daemon's answers on while this thread waits on a full socket.
+     */
     private void fromHost(byte[] line) throws IOException {
         Object message;
         try {
@@ -260,42 +312,71 @@ public final class StdioProxy {
         if (asObject != null && "initialize".equals(asObject.get("method")) && cachedInitialize == null) {
             cachedInitialize = asObject;
         }
-        lock.lock();
-        try {
-            if (link != null) {
-                Map<String, Object> request = asObject;
-                String key = request == null ? null : requestKey(request);
-                if (key != null) {
-                    pending.put(key, request);
-                } else if (request != null && "notifications/cancelled".equals(request.get("method"))) {
-                    // B-M7: the daemon sends no response for a cancelled request, so it is no longer pending
-                    Map<String, Object> params = Json.asObject(request.get("params"));
-                    if (params != null && Json.isValidId(params.get("requestId"))) {
-                        pending.remove(key(params.get("requestId")));
-                        answered.signalAll();
+        String key = asObject == null ? null : requestKey(asObject);
+        while (true) {
+            DaemonLink current;
+            LineWriter writer;
+            lock.lock();
+            try {
+                current = link;
+                writer = toDaemon;
+                if (current != null) {
+                    if (key != null) {
+                        pending.put(key, asObject);
+                    } else if (asObject != null && "notifications/cancelled".equals(asObject.get("method"))) {
+                        // B-M7: the daemon sends no response for a cancelled request, so it is no longer pending
+                        Map<String, Object> params = Json.asObject(asObject.get("params"));
+                        if (params != null && Json.isValidId(params.get("requestId"))) {
+                            pending.remove(key(params.get("requestId")));
+                            answered.signalAll();
+                        }
                     }
                 }
+            } finally {
+                lock.unlock();
+            }
+            if (current != null) {
                 try {
-                    toDaemon.writeLine(line);
+                    writer.writeLine(line);
                     return;
                 } catch (IOException e) {
-                    daemonLost("write failed: " + e.getMessage());
-                    // the pending request (if any) was answered by daemonLost; other lines go in-process below
+                    daemonLost(current, "write failed: " + e.getMessage());
+                    // a request was pending on that link, so daemonLost answered it; other lines go in-process below
                     if (key != null) {
                         return;
                     }
                 }
             }
-            if (message == null) {
-                local.onMalformed("not valid JSON");
-            } else {
-                local.onMessage(message);
+            // In-process dispatch runs under `dispatch`, so the move back to a daemon happens at a quiet moment (B-G5).
+            dispatch.lock();
+            try {
+                McpServerSession session;
+                lock.lock();
+                try {
+                    if (link != null) {
+                        continue; // the session moved back to a daemon meanwhile: forward the line to it
+                    }
+                    session = local;
+                } finally {
+                    lock.unlock();
+                }
+                if (message == null) {
+                    session.onMalformed("not valid JSON");
+                } else {
+                    session.onMessage(message);
+                }
+                return;
+            } finally {
+                dispatch.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
+    /**
+     * Passes the daemon's lines to the host. Review finding 14: a response is passed on only while its id is still
+     * pending on the link that is current, and a line from a link that is no longer current is dropped, so a request
+     * that {@link #daemonLost} already answered is never answered twice. The host write happens outside the lock.
+     */
     private void pumpFromDaemon(DaemonLink from) {
         try {
             byte[] line;
@@ -306,61 +387,87 @@ public final class StdioProxy {
                 } catch (MalformedMessageException e) {
                     log.warn("daemon sent a malformed line; passing it on");
                 }
+                boolean forward;
                 lock.lock();
                 try {
-                    if (message != null && message.containsKey("id") && !message.containsKey("method")) {
-                        pending.remove(key(message.get("id")));
-                        answered.signalAll();
+                    forward = link == from;
+                    if (forward && message != null && !message.containsKey("method") && Json.isValidId(message.get("id"))) {
+                        forward = pending.remove(key(message.get("id"))) != null;
                     }
-                    host.writeLine(line);
+                    if (forward) {
+                        forwarding++;
+                    }
                 } finally {
                     lock.unlock();
                 }
-            }
-            lock.lock();
-            try {
-                if (link == from && !closing) {
-                    daemonLost("the daemon closed the connection");
+                if (forward) {
+                    try {
+                        host.writeLine(line);
+                    } finally {
+                        lock.lock();
+                        try {
+                            forwarding--;
+                            answered.signalAll();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                } else {
+                    log.debug("dropped a daemon line that is no longer owed to the host (review finding 14)");
                 }
-            } finally {
-                lock.unlock();
             }
+            daemonLost(from, "the daemon closed the connection");
         } catch (IOException | RuntimeException e) {
-            lock.lock();
-            try {
-                if (link == from && !closing) {
-                    daemonLost(e.toString());
-                }
-            } finally {
-                lock.unlock();
-            }
+            daemonLost(from, e.toString());
         }
     }
 
-    /** Called with the lock held. Answers every pending request, then serves in-process (B-G3, B-G4). */
-    private void daemonLost(String why) {
-        log.warn("lost the daemon ({}); answering {} pending request(s) and serving in-process", why, pending.size());
-        link.connection().close();
-        link = null;
-        toDaemon = null;
-        fallBack(why);
-        ToolCatalog catalog = inProcess.catalog();
-        for (Map<String, Object> request : List.copyOf(pending.values())) {
-            if (safeToReserve(request, catalog)) {
-                local.onMessage(request);
-            } else {
-                Object params = request.get("params");
-                Map<String, Object> p = Json.asObject(params);
-                String tool = p == null ? null : Json.asString(p.get("name"));
-                send(JsonRpc.error(request.get("id"), JsonRpc.DAEMON_LOST, "the mcpd daemon went away while "
-                        + (tool == null ? "this request" : "tool " + tool) + " was in flight; it may have run. "
-                        + "Check its effect before calling it again; this session now runs in-process."));
+    /**
+     * The link {@code from} failed: when it is still the current one, answers every request pending on it, then
+     * serves in-process (B-G3, B-G4). The bookkeeping happens under {@link #lock}; the answers are written outside
+     * it, under {@link #dispatch} (which keeps the in-process session single-threaded). Does nothing when {@code from}
+     * is no longer current or the proxy is closing.
+     */
+    private void daemonLost(DaemonLink from, String why) {
+        dispatch.lock();
+        try {
+            List<Map<String, Object>> owed;
+            McpServerSession session;
+            lock.lock();
+            try {
+                if (link != from || closing) {
+                    return;
+                }
+                log.warn("lost the daemon ({}); answering {} pending request(s) and serving in-process", why, pending.size());
+                link = null;
+                toDaemon = null;
+                fallBack(why);
+                session = local;
+                owed = List.copyOf(pending.values());
+                pending.clear();
+                answered.signalAll();
+                if (!reconnectDelay.isZero() && reconnecting == null) {
+                    reconnecting = Thread.ofVirtual().name("daemon-reconnect").start(this::reconnect);
+                }
+            } finally {
+                lock.unlock();
             }
-        }
-        pending.clear();
-        answered.signalAll();
-        if (!reconnectDelay.isZero() && reconnecting == null) {
-            reconnecting = Thread.ofVirtual().name("daemon-reconnect").start(this::reconnect);
+            from.connection().close();
+            ToolCatalog catalog = inProcess.catalog();
+            for (Map<String, Object> request : owed) {
+                if (safeToReserve(request, catalog)) {
+                    session.onMessage(request);
+                } else {
+                    Object params = request.get("params");
+                    Map<String, Object> p = Json.asObject(params);
+                    String tool = p == null ? null : Json.asString(p.get("name"));
+                    send(JsonRpc.error(request.get("id"), JsonRpc.DAEMON_LOST, "the mcpd daemon went away while "
+                            + (tool == null ? "this request" : "tool " + tool) + " was in flight; it may have run. "
+                            + "Check its effect before calling it again; this session now runs in-process."));
+                }
+            }
+        } finally {
+            dispatch.unlock();
         }
     }
 
@@ -414,7 +521,7 @@ public final class StdioProxy {
     private boolean rejoin(DaemonLink found) throws IOException, InterruptedException {
         try {
             LineWriter writer = new LineWriter(found.connection().output());
-            writer.writeLine(codec.write(HelloProtocol.clientHello(hello)));
+            writer.writeLine(codec.write(HelloProtocol.clientHello(hello.get())));
             Map<String, Object> initialize = cachedInitialize;
             if (initialize != null) {
                 Map<String, Object> replay = new LinkedHashMap<>(initialize);
@@ -433,6 +540,7 @@ public final class StdioProxy {
                 writer.writeLine(codec.write(Json.object("jsonrpc", "2.0", "method", "notifications/initialized")));
             }
             while (true) {
+                dispatch.lock();
                 lock.lock();
                 try {
                     if (closing) {
@@ -450,6 +558,7 @@ public final class StdioProxy {
                     }
                 } finally {
                     lock.unlock();
+                    dispatch.unlock();
                 }
                 Thread.sleep(20);
             }
@@ -470,21 +579,18 @@ public final class StdioProxy {
     }
 
     /**
-     * Called with the lock held when the host closed stdin: requests already sent still get their answers (a host
-     * that pipes a script and closes stdin expects them), bounded by {@link #DRAIN_ON_EOF}.
+     * Called with the lock held when the host closed stdin: requests already sent still get their answers, written
+     * to stdout (a host that pipes a script and closes stdin expects them), bounded by {@link #DRAIN_ON_EOF}.
      */
     private void awaitPendingAnswers() {
         long left = DRAIN_ON_EOF.toNanos();
-        while (!pending.isEmpty() && link != null && left > 0) {
+        while (((!pending.isEmpty() && link != null) || forwarding > 0) && left > 0) {
             try {
                 left = answered.awaitNanos(left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-        if (local != null) {
-            local.awaitIdle(DRAIN_ON_EOF);
         }
     }
 

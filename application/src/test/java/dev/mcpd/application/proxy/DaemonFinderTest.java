@@ -92,6 +92,47 @@ class DaemonFinderTest {
         assertThat(launches.get()).isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("review finding 13: a process answering on the record's endpoint with another pid is not the daemon")
+    void aDaemonHelloWithAnotherPidThanTheRecordsIsNotUsed() throws IOException {
+        long daemon = probe.start(Instant.EPOCH);
+        state.record = Optional.of(new DaemonRecord(new Pid(daemon, Instant.EPOCH), "1.0", "user:1",
+                List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/state/daemon.sock")), Instant.EPOCH, null));
+        List<dev.mcpd.application.wire.PipedConnection> dialled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DaemonFinder finder = new DaemonFinder(state, probe, endpoint -> {
+            dev.mcpd.application.wire.PipedConnection squatter =
+                    new dev.mcpd.application.wire.PipedConnection(dev.mcpd.domain.model.PeerCredentials.unknown());
+            squatter.farSide().send(dev.mcpd.application.daemon.HelloProtocol.daemonHello(
+                    new dev.mcpd.domain.model.DaemonHello("1.0", 1, daemon + 1, "user:1")));
+            dialled.add(squatter);
+            return squatter;
+        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", Duration.ofMillis(200), 1 << 20);
+
+        DaemonFinder.Result result = finder.find();
+
+        assertThat(result).isInstanceOf(DaemonFinder.Result.NotReachable.class);
+        assertThat(((DaemonFinder.Result.NotReachable) result).reason()).contains("not the record's pid " + daemon);
+        assertThat(dialled).isNotEmpty().allSatisfy(c -> assertThat(c.isOpen()).as("closed").isFalse());
+    }
+
+    @Test
+    @DisplayName("B-S3 the record's daemon, answering with the record's pid, is used")
+    void theRecordsDaemonIsFound() {
+        long daemon = probe.start(Instant.EPOCH);
+        state.record = Optional.of(new DaemonRecord(new Pid(daemon, Instant.EPOCH), "1.0", "user:1",
+                List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/state/daemon.sock")), Instant.EPOCH, null));
+        DaemonFinder.Result result = new DaemonFinder(state, probe, endpoint -> {
+            dev.mcpd.application.wire.PipedConnection real =
+                    new dev.mcpd.application.wire.PipedConnection(dev.mcpd.domain.model.PeerCredentials.unknown());
+            real.farSide().send(dev.mcpd.application.daemon.HelloProtocol.daemonHello(
+                    new dev.mcpd.domain.model.DaemonHello("1.0", 1, daemon, "user:1")));
+            return real;
+        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", Duration.ofMillis(200), 1 << 20).find();
+
+        assertThat(result).isInstanceOf(DaemonFinder.Result.Found.class);
+        assertThat(launches.get()).isZero();
+    }
+
     private DaemonFinder.Result find() {
         return find(Duration.ofMillis(100));
     }

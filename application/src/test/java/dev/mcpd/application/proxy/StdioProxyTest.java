@@ -348,7 +348,117 @@ class StdioProxyTest {
         secondDaemon.close();
     }
 
+    @Test
+    @DisplayName("B-G3 review finding 14: an answer the lost daemon had sent is dropped once the proxy answered the request itself")
+    void aLateAnswerFromALostDaemonIsNeverASecondAnswer() throws Exception {
+        RacingDaemon racing = new RacingDaemon();
+        start(() -> new DaemonFinder.Result.Found(new DaemonLink(racing, new LineReader(racing.input(), 1 << 20),
+                new DaemonHello("1.2.3", DaemonHello.PROTOCOL, 31337, "user:1000"))));
+        host.send(call(1, "create_thing", Json.object()));
+        await().atMost(ANSWER).until(() -> racing.written.size() == 2); // the hello, then request 1
+        // The daemon has run create_thing and its answer is on the way, but the next write finds the socket broken:
+        racing.breakWrites();
+        host.send(request(2, "ping", null));
+        Map<String, Object> lost = error(host.awaitResponse(1));
+        assertThat(lost).containsEntry("code", JsonRpc.DAEMON_LOST);
+        host.awaitResponse(2);
+        // ... and only now does the pump get the daemon's answer to request 1 (the race of review finding 14).
+        racing.deliver("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}\n");
+        assertThat(racing.drained.await(ANSWER.toMillis(), TimeUnit.MILLISECONDS)).as("the pump read the late answer").isTrue();
+        host.send(request(3, "ping", null));
+        host.awaitResponse(3); // the host's stdout is written in order: anything the pump forwarded is there by now
+        assertThat(host.responsesTo(1)).as("exactly one answer to request 1").hasSize(1);
+        assertThat(host.responsesTo(2)).hasSize(1);
+        assertThat(inProcess.thingsCreated.get()).isZero();
+    }
+
     // ---- helpers ----
+
+    /**
+     * A daemon connection whose timing the test drives: writes are recorded until {@link #breakWrites()}, then fail
+     * as a broken pipe; reads block until {@link #deliver} hands over bytes, then report end of stream. Closing it
+     * does not discard what was delivered: those bytes were already in the proxy's socket buffer.
+     */
+    private static final class RacingDaemon implements dev.mcpd.domain.port.Connection {
+        final List<String> written = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CompletableFuture<byte[]> delivery = new java.util.concurrent.CompletableFuture<>();
+        private volatile boolean broken;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private final java.io.InputStream in = new java.io.InputStream() {
+            private java.io.ByteArrayInputStream bytes;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (bytes == null) {
+                    bytes = new java.io.ByteArrayInputStream(delivery.join());
+                }
+                int n = bytes.read(b, off, len);
+                if (n < 0) {
+                    drained.countDown();
+                }
+                return n;
+            }
+        };
+        private final OutputStream out = new OutputStream() {
+            @Override
+            public synchronized void write(int b) throws IOException {
+                if (broken) {
+                    throw new IOException("Broken pipe");
+                }
+                if (b == '\n') {
+                    written.add(line.toString(UTF_8));
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        };
+
+        void breakWrites() {
+            broken = true;
+        }
+
+        void deliver(String bytes) {
+            delivery.complete(bytes.getBytes(UTF_8));
+        }
+
+        @Override
+        public dev.mcpd.domain.model.Endpoint endpoint() {
+            return new dev.mcpd.domain.model.Endpoint(dev.mcpd.domain.model.TransportKind.IN_MEMORY, "racing");
+        }
+
+        @Override
+        public PeerCredentials peer() {
+            return PeerCredentials.unknown();
+        }
+
+        @Override
+        public java.io.InputStream input() {
+            return in;
+        }
+
+        @Override
+        public OutputStream output() {
+            return out;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !broken;
+        }
+
+        @Override
+        public void close() {
+            broken = true;
+        }
+    }
 
     /** Starts the proxy against a daemon of version 0.0.9 (this build: 1.2.3); returns the old daemon's side. */
     private LinePeer startWithOldDaemon() throws IOException {
@@ -372,7 +482,7 @@ class StdioProxyTest {
     }
 
     private void start(Supplier<DaemonFinder.Result> finder) {
-        StdioProxy proxy = new StdioProxy(finder, inProcess, codec, HELLO, Map.of(), 1 << 20,
+        StdioProxy proxy = new StdioProxy(finder, inProcess, codec, () -> HELLO, Map.of(), 1 << 20,
                 new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, reconnectDelay);
         exit = new CompletableFuture<>();
         Thread.ofVirtual().name("proxy").start(() -> {

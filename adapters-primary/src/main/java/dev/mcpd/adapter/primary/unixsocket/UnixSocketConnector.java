@@ -15,7 +15,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.nio.file.FileSystems;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import com.sun.security.auth.module.UnixSystem;
+import dev.mcpd.domain.error.ProtocolViolationException;
+import jdk.net.ExtendedSocketOptions;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -24,9 +31,32 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * library to load, so the proxy starts faster (ADR 0004). Reads and writes go straight to the channel, so a
  * reader thread never blocks a writer thread. An endpoint in Linux's abstract namespace ({@code unix://@name}, the
  * fallback for a state dir too deep for {@code sun_path}) is out of the JDK's reach and goes through junixsocket.
+ *
+ * <p>Invariant (review finding 13): the process that accepted must run as the expected user, by default this
+ * process's own uid. The kernel says who it is ({@code SO_PEERCRED}: the JDK's
+ * {@link ExtendedSocketOptions#SO_PEERCRED} on a path, junixsocket's peer credentials on an abstract name, which
+ * has no file permissions and can be bound by any local user). Anyone else gets nothing from the proxy, not even
+ * its hello: the connection is closed and {@link ProtocolViolationException} thrown, naming both uids.
  */
 public final class UnixSocketConnector implements DaemonConnector {
 
+    private final LongSupplier expectedUid;
+
+    /** Accepts only a daemon running as this process's own user (read on first use: Windows has no uid). */
+    public UnixSocketConnector() {
+        this.expectedUid = () -> new UnixSystem().getUid();
+    }
+
+    /** @param expectedUid the only uid a daemon may run as (tests pretend to be another user with it) */
+    public UnixSocketConnector(long expectedUid) {
+        this.expectedUid = () -> expectedUid;
+    }
+
+    /**
+     * @throws IOException if nothing accepts at {@code endpoint}
+     * @throws ProtocolViolationException if what accepted runs as another user (the connection is closed)
+     * @throws IllegalArgumentException if {@code endpoint} is not a Unix socket
+     */
     @Override
     public Connection connect(Endpoint endpoint) throws IOException {
         if (endpoint.kind() != TransportKind.UNIX_SOCKET) {
@@ -35,17 +65,39 @@ public final class UnixSocketConnector implements DaemonConnector {
         if (endpoint.address().startsWith(UnixSocketTransport.ABSTRACT_PREFIX)) {
             String name = endpoint.address().substring(UnixSocketTransport.ABSTRACT_PREFIX.length());
             // The JDK's UnixDomainSocketAddress takes file paths only: junixsocket reaches the abstract namespace.
-            return new ClientSocketConnection(endpoint,
-                    AFUNIXSocket.connectTo(AFUNIXSocketAddress.inAbstractNamespace(name)), Optional.empty());
+            AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.inAbstractNamespace(name));
+            try {
+                AFUNIXSocketCredentials peer = socket.getPeerCredentials();
+                long uid = peer == null ? PeerCredentials.UNKNOWN : peer.getUid();
+                requireExpected(uid, String.valueOf(uid), expectedUid.getAsLong(), endpoint);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+            return new ClientSocketConnection(endpoint, socket, Optional.empty());
         }
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(Path.of(endpoint.address())));
-        } catch (IOException e) {
+            UserPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+            long uid = expectedUid.getAsLong();
+            UserPrincipal expected = FileSystems.getDefault().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(String.valueOf(uid));
+            // the JDK's Unix principals are equal when their uids are
+            requireExpected(peer.equals(expected) ? uid : PeerCredentials.UNKNOWN, peer.getName(), uid, endpoint);
+        } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
         return new ChannelConnection(endpoint, channel);
+    }
+
+    private static void requireExpected(long peerUid, String peerName, long expectedUid, Endpoint endpoint) {
+        if (peerUid != expectedUid) {
+            throw new ProtocolViolationException("the process listening on " + endpoint + " runs as user " + peerName
+                    + ", not as uid " + expectedUid + ": it is not this user's daemon, so the proxy does not talk to it"
+                    + " (review finding 13)");
+        }
     }
 
     /** A client connection; package-visible so tests can half-close it. */

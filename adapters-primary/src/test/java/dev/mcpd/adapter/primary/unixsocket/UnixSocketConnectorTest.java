@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TransportKind;
@@ -137,6 +138,76 @@ class UnixSocketConnectorTest {
         Path file = Files.writeString(dir.resolve("not-a-socket"), "x");
         Endpoint notASocket = new Endpoint(TransportKind.UNIX_SOCKET, file.toString());
         assertThatThrownBy(() -> connector.connect(notASocket)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aDaemonOfAnotherUserIsRefusedBeforeAnythingIsSent() throws Exception { // review finding 13
+        UnixSocketConnector otherUsers = new UnixSocketConnector(4242); // we pretend to be uid 4242
+        CompletableFuture<SocketChannel> accepted = async(() -> server.accept());
+        assertThatThrownBy(() -> otherUsers.connect(endpoint)).isInstanceOf(ProtocolViolationException.class)
+                .hasMessageContaining("not as uid 4242");
+        try (SocketChannel daemon = accepted.get(millis(1000).toMillis(), TimeUnit.MILLISECONDS)) {
+            assertThat(readLine(daemon)).as("closed, nothing sent").isNull();
+        }
+    }
+
+    @Test
+    void aListenerRunAsAnotherUidOnTheDaemonsPathIsRefused() throws Exception { // review finding 13
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "mcpd-squat-");
+        try {
+            Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertRefusedFromAnotherUid(shared.resolve("daemon.sock").toString(),
+                    new Endpoint(TransportKind.UNIX_SOCKET, shared.resolve("daemon.sock").toString()));
+        } finally {
+            try (var files = Files.walk(shared)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aListenerRunAsAnotherUidOnTheDaemonsAbstractNameIsRefused() throws Exception { // review finding 13
+        String name = "mcpd-squat-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        assertRefusedFromAnotherUid("@" + name,
+                new Endpoint(TransportKind.UNIX_SOCKET, UnixSocketTransport.ABSTRACT_PREFIX + name));
+    }
+
+    /**
+     * The squatter of review finding 13: {@code setpriv --reuid=65534} runs a small Python listener that sends a
+     * daemon hello and reports how many bytes it then received. Needs root (to switch uid), setpriv and python3.
+     */
+    private void assertRefusedFromAnotherUid(String address, Endpoint squatted) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+                "switching to uid 65534 needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv"))
+                && Files.isExecutable(Path.of("/usr/bin/python3")), "needs setpriv and /usr/bin/python3");
+        String listener = String.join("\n",
+                "import socket, sys",
+                "a = sys.argv[1]",
+                "a = '\\0' + a[1:] if a.startswith('@') else a",
+                "s = socket.socket(socket.AF_UNIX); s.bind(a); s.listen(1)",
+                "print('listening', flush=True)",
+                "c, _ = s.accept()",
+                "n = 0",
+                "try: c.sendall(b'{\"mcpd\":\"0.1.0\",\"protocol\":1,\"pid\":1,\"scope\":\"user:0\"}\\n')",
+                "except OSError: pass  # we may have closed already",
+                "while True:",
+                "    try: b = c.recv(65536)",
+                "    except OSError: b = b''",
+                "    if not b: break",
+                "    n += len(b)",
+                "print('received', n, flush=True)");
+        Process squatter = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", listener, address).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(squatter.getInputStream(), UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("listening");
+            assertThatThrownBy(() -> connector.connect(squatted)).isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageMatching("(?s).*runs as user (65534|nobody), not as uid 0.*");
+            assertThat(out.readLine()).as("the squatter got nothing from us").isEqualTo("received 0");
+        } finally {
+            squatter.destroyForcibly();
+            squatter.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -37,7 +37,8 @@ class ProcessDaemonLauncherTest {
      * in {@code & wait} so that no shell execs its last command away.
      */
     private ProcessDaemonLauncher launcher(String script, Path log) {
-        return new ProcessDaemonLauncher(List.of("sh", "-c", script, marker), log);
+        return new ProcessDaemonLauncher(List.of("sh", "-c", script, marker), log,
+                java.util.Map.of("PATH", System.getenv("PATH"), "MCPD_ENGINES", "diagnostics"));
     }
 
     private ProcessHandle awaitLaunched() {
@@ -45,9 +46,11 @@ class ProcessDaemonLauncherTest {
         return launched;
     }
 
+    /** The daemon: the process whose arguments end with the marker (its reaping parent's hold it too, before others). */
     private Optional<ProcessHandle> findByMarker() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+                .filter(p -> p.info().arguments().map(args -> args.length >= 3 && args[args.length - 1].equals(marker)
+                        && args[0].equals("-c") && !args[1].contains("$@")).orElse(false))
                 .findFirst();
     }
 
@@ -64,12 +67,54 @@ class ProcessDaemonLauncherTest {
                 assertThat(Files.readString(log)).contains("started " + marker).contains("oops"));
 
         long sid = statField(daemon.pid(), 6);
-        assertThat(sid).as("session leader of a new session, so the proxy's terminal and signals do not reach it")
-                .isEqualTo(daemon.pid());
+        assertThat(sid).as("session leader of a new session, so the proxy's terminal and signals do not reach it, and"
+                + " its engines' processes carry its pid as session id (B-E3)").isEqualTo(daemon.pid());
         assertThat(sid).isNotEqualTo(statField(ProcessHandle.current().pid(), 6));
+        assertThat(daemon.parent().map(ProcessHandle::pid)).as("a parent that reaps it, not this process")
+                .isPresent().isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(daemon.pid()), "fd", "0")))
                 .as("stdin is not the proxy's").isEqualTo(Path.of("/dev/null"));
         assertThat(daemon.isAlive()).isTrue();
+    }
+
+    @Test
+    void theDaemonHasLeftTheLaunchersProcessTreeWhenLaunchReturns() throws Exception { // hosts section 3(a), ADR 0012
+        Path log = dir.resolve("daemon.log");
+        launcher("sleep 30 & wait", log).launch();
+
+        ProcessHandle daemon = awaitLaunched();
+        assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid))
+                .as("not a descendant: `pgrep -P` walks from the proxy (opencode) cannot find it").doesNotContain(daemon.pid());
+        assertThat(daemon.parent().map(ProcessHandle::pid)).isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
+        assertThat(statField(daemon.pid(), 5)).as("its own process group: kill(-pgid) of the proxy's group misses it")
+                .isEqualTo(daemon.pid()).isNotEqualTo(statField(ProcessHandle.current().pid(), 5));
+    }
+
+    @Test
+    void aDaemonThatExitsIsReapedAtOnce() throws Exception { // no zombie under a slow init (ADR 0012)
+        Path log = dir.resolve("daemon.log");
+        launcher("sleep 30 & wait", log).launch();
+        ProcessHandle daemon = awaitLaunched();
+        long pid = daemon.pid();
+        daemon.descendants().forEach(ProcessHandle::destroyForcibly);
+        daemon.destroyForcibly();
+        await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !Files.exists(Path.of("/proc", Long.toString(pid))));
+        launched = null;
+    }
+
+    @Test
+    void theDaemonGetsOnlyTheGivenEnvironment() throws Exception { // review finding 8
+        Path log = dir.resolve("daemon.log");
+        launcher("env; echo end-of-env; sleep 30 & wait", log).launch();
+        awaitLaunched();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(log)).contains("end-of-env"));
+        List<String> names = Files.readAllLines(log).stream().filter(line -> line.contains("="))
+                .map(line -> line.substring(0, line.indexOf('='))).toList();
+        assertThat(names).contains("PATH", "MCPD_ENGINES");
+        assertThat(System.getenv()).as("the test's own environment has more than that").containsKey("HOME");
+        assertThat(names).as("nothing inherited beyond what the shell itself sets")
+                .isSubsetOf("PATH", "MCPD_ENGINES", "PWD", "SHLVL", "_", "OLDPWD");
     }
 
     @Test
