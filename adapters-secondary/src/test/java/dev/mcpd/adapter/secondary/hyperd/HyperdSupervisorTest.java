@@ -47,9 +47,9 @@ class HyperdSupervisorTest {
 
     @Test
     void closingStopsHyperdAtOnceThroughItsCallbackSocket() throws Exception {
-        HyperdSupervisor supervisor = new HyperdSupervisor(RealHyperd.binary(), dir, Duration.ofSeconds(20), clock);
+        HyperdSupervisor supervisor = new HyperdSupervisor(RealHyperd.binary(), PgWireHyperdClientConfig.defaults(dir), clock);
         HyperdSupervisor.Running running = supervisor.running(clock.instant().plusSeconds(30));
-        assertThat(running.descriptor()).matches("tab\\.tcp://.+:\\d+");
+        assertThat(running.descriptor()).isEqualTo("tab.domain://" + running.socket().getParent() + "/domain/.s.PGSQL.1");
         long started = System.nanoTime();
         supervisor.close();
         assertThat(running.process().isAlive()).isFalse();
@@ -87,7 +87,7 @@ class HyperdSupervisorTest {
 
     @Test
     void restartsAtMostThreeTimesAMinuteThenReportsFailed() throws Exception {
-        try (HyperdSupervisor supervisor = new HyperdSupervisor(RealHyperd.binary(), dir, Duration.ofSeconds(20), clock)) {
+        try (HyperdSupervisor supervisor = new HyperdSupervisor(RealHyperd.binary(), PgWireHyperdClientConfig.defaults(dir), clock)) {
             long pid = supervisor.running(clock.instant().plusSeconds(30)).process().pid();
             for (int restart = 1; restart <= HyperdSupervisor.MAX_RESTARTS; restart++) {
                 PgWireHyperdClientTest.signal("KILL", pid);
