@@ -234,6 +234,36 @@ class PgWireHyperdClientTest {
     }
 
     @Test
+    void oneClientsSlowStatementsDoNotStarveAnotherClientsQuery() throws Exception { // B-B3, review finding 12
+        ClientId b = new ClientId(2);
+        client.query(A, "SELECT 1", 1, soon());
+        client.query(b, "SELECT 1", 1, soon());
+        int pool = PgWireHyperdClientConfig.defaults(dir).poolSize();
+        List<Future<?>> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < pool; i++) {
+            slow.add(threads.submit(() -> client.query(A, SLOW_QUERY, 1, in(TestTime.scaled(Duration.ofSeconds(60))))));
+        }
+        try {
+            await().atMost(TestTime.scaled(Duration.ofSeconds(10)))
+                    .until(() -> client.status().busyConnections() >= pool - 1);
+            Thread.sleep(500); // let A's statements get going on hyperd's worker threads
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                assertThat(client.query(b, "SELECT " + i, 1, soon()).rows()).containsExactly(List.of((long) i));
+                // Measured before the fix: 12.5 s (review P11) to 40 s (here), or B's deadline.
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("client B's query while A's run")
+                        .isLessThan(TestTime.scaled(Duration.ofSeconds(2)));
+            }
+            assertThat(slow).allMatch(call -> !call.isDone());
+            assertThat(client.status().busyConnections()).as("A holds one connection fewer than the pool; its last "
+                    + "statement waits").isEqualTo(pool - 1);
+        } finally {
+            slow.forEach(call -> call.cancel(true)); // each sends hyperd a cancel request (B-M7)
+        }
+        await().atMost(TestTime.scaled(Duration.ofSeconds(10))).until(() -> client.status().busyConnections() == 0);
+    }
+
+    @Test
     void aFrozenHyperdFailsCallsWithinTheirDeadlineWhileStatusAnswersAtOnce() throws Exception {
         client.query(A, "SELECT 1", 1, soon());
         long pid = client.status().pid();
