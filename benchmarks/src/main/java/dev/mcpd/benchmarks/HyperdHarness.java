@@ -95,9 +95,16 @@ public final class HyperdHarness {
             String endpoint = status.path("endpoint").asText();
             String database = status.path("database").asText();
             Histogram direct = histogram();
-            String hostPort = endpoint.substring("tab.tcp://".length());
-            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostPort
-                    + "/?user=tableau_internal_user&preferQueryMode=extendedForPrepared");
+            // hyperd listens on a Unix-domain socket only (ADR 0013): tab.domain://<dir>/domain/<name>.
+            int split = endpoint.lastIndexOf("/domain/");
+            String socket = endpoint.substring("tab.domain://".length(), split) + "/" + endpoint.substring(split + 8);
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("user", "tableau_internal_user");
+            properties.setProperty("preferQueryMode", "extendedForPrepared");
+            properties.setProperty("sslmode", "disable");
+            properties.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+            properties.setProperty("socketFactoryArg", socket);
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost/", properties);
                     Statement statement = connection.createStatement()) {
                 statement.execute("ATTACH DATABASE \"" + database.replace("\"", "\"\"") + "\" AS main");
                 for (int i = 0; i < 200 + queries; i++) {

@@ -99,7 +99,7 @@ public final class InMemoryHyperdClient implements HyperdClient {
 
     @Override
     public HyperdStatus status() {
-        return new HyperdStatus(availability.isAvailable() ? "running" : "unavailable", "tab.tcp://127.0.0.1:1", 1L,
+        return new HyperdStatus(availability.isAvailable() ? "running" : "unavailable", "tab.domain:///fake/run/1/domain/.s.PGSQL.1", 1L,
                 Duration.ofSeconds(1), 0, busy.get(), 1, 8, Path.of("/fake/hyperd"), Path.of("/fake/mcpd.hyper"),
                 List.copyOf(attachments.values()), "");
     }
