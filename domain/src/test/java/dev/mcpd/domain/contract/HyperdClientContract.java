@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link HyperdClient} passes (B-B3; invariants 1, 3, 4 and 6 of the port). Slow-query, frozen
- * and killed-server behaviour needs a real server and is tested on the adapter itself.
+ * and killed-server behaviour, and the fair share between clients (invariant 7), need a real server and are tested
+ * on the adapter itself.
  */
 public abstract class HyperdClientContract {
 

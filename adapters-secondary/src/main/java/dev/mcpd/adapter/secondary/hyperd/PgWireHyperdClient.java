@@ -94,6 +94,9 @@ public final class PgWireHyperdClient implements HyperdClient {
     private static final Logger log = LoggerFactory.getLogger(PgWireHyperdClient.class);
     private static final List<String> READ_ONLY_STARTS = List.of("select", "with", "values", "table", "show", "explain");
 
+    /** The gate's key for every caller without a client id (a proxy serving its one host in-process). */
+    private static final Object IN_PROCESS = "in-process";
+
     private record Pool(long generation, HikariDataSource dataSource, String endpoint) {}
 
     @FunctionalInterface
@@ -105,9 +108,6 @@ public final class PgWireHyperdClient implements HyperdClient {
     private final String missingReason;
     private final PgWireHyperdClientConfig config;
     private final Clock clock;
-    /** The key of every caller without a client id (a proxy serving its one host in-process). */
-    private static final Object IN_PROCESS = "in-process";
-
     private final AtomicReference<CompletableFuture<Pool>> pool = new AtomicReference<>();
     private final FairConnectionGate gate;
     private final ConcurrentSkipListMap<String, Attachment> attachments = new ConcurrentSkipListMap<>();
@@ -384,11 +384,12 @@ public final class PgWireHyperdClient implements HyperdClient {
     /** Invariant 2: waits for this caller's turn at a connection, until the deadline. */
     private FairConnectionGate.Lease turn(ClientId caller, String operation, Instant started, Instant deadline)
             throws InterruptedException {
-        FairConnectionGate.Lease lease = gate.acquire(caller == null ? IN_PROCESS : caller, remainingNanos(deadline));
+        Object key = caller == null ? IN_PROCESS : caller;
+        FairConnectionGate.Lease lease = gate.acquire(key, remainingNanos(deadline));
         if (lease == null) {
             throw new HyperdException.DeadlineExceeded(operation + " (waited for a connection: every one was busy; "
-                    + (caller == null ? "this host" : caller) + " holds " + gate.heldBy(caller == null ? IN_PROCESS : caller)
-                    + " of " + config.poolSize() + ")", Duration.between(started, clock.instant()), null);
+                    + (caller == null ? "this host" : caller) + " holds " + gate.heldBy(key) + " of "
+                    + config.poolSize() + ")", Duration.between(started, clock.instant()), null);
         }
         return lease;
     }
