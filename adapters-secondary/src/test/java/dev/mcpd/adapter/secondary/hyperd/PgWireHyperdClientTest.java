@@ -250,9 +250,11 @@ class PgWireHyperdClientTest {
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 assertThat(client.query(b, "SELECT " + i, 1, soon()).rows()).containsExactly(List.of((long) i));
-                // Measured before the fix: 12.5 s (review P11) to 40 s (here), or B's deadline.
+                // Before the fix B waited for A's statements: 12.5 s (review P11), here until B's 20 s deadline. After:
+                // 0.1 to 0.5 s on a quiet 2-core machine, 8 s at a load average of 30 (six builds at once); A's
+                // statements run for minutes (each alone takes about 18 s), and are still running below.
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("client B's query while A's run")
-                        .isLessThan(TestTime.scaled(Duration.ofSeconds(2)));
+                        .isLessThan(TestTime.scaled(Duration.ofSeconds(5)));
             }
             assertThat(slow).allMatch(call -> !call.isDone());
             assertThat(client.status().busyConnections()).as("A holds one connection fewer than the pool; its last "
