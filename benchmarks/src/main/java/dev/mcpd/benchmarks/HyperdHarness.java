@@ -95,9 +95,16 @@ public final class HyperdHarness {
             String endpoint = status.path("endpoint").asText();
             String database = status.path("database").asText();
             Histogram direct = histogram();
-            String hostPort = endpoint.substring("tab.tcp://".length());
-            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + hostPort
-                    + "/?user=tableau_internal_user&preferQueryMode=extendedForPrepared");
+            // hyperd listens on a Unix-domain socket only (ADR 0013): tab.domain://<dir>/domain/<name>.
+            int split = endpoint.lastIndexOf("/domain/");
+            String socket = endpoint.substring("tab.domain://".length(), split) + "/" + endpoint.substring(split + 8);
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("user", "tableau_internal_user");
+            properties.setProperty("preferQueryMode", "extendedForPrepared");
+            properties.setProperty("sslmode", "disable");
+            properties.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+            properties.setProperty("socketFactoryArg", socket);
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://localhost/", properties);
                     Statement statement = connection.createStatement()) {
                 statement.execute("ATTACH DATABASE \"" + database.replace("\"", "\"\"") + "\" AS main");
                 for (int i = 0; i < 200 + queries; i++) {
@@ -171,9 +178,9 @@ public final class HyperdHarness {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-bench-hd-");
         Clock clock = Clock.systemUTC();
         PgWireHyperdClientConfig config = PgWireHyperdClientConfig.defaults(dir);
-        try (PgWireHyperdClient client = new PgWireHyperdClient(new HyperdSupervisor(hyperd, dir.resolve("log"),
-                Duration.ofSeconds(20), clock), config, clock)) {
-            client.query("SELECT 1", 1, clock.instant().plusSeconds(30));
+        try (PgWireHyperdClient client = new PgWireHyperdClient(new HyperdSupervisor(hyperd, config, clock), config,
+                clock)) {
+            client.query(null, "SELECT 1", 1, clock.instant().plusSeconds(30));
             long pid = client.status().pid();
             System.out.println("| Failure | Deadline | Detected after | Next call succeeds after |");
             System.out.println("|---|---|---|---|");
@@ -182,7 +189,7 @@ public final class HyperdHarness {
                 long started = System.nanoTime();
                 String outcome;
                 try {
-                    client.query("SELECT 1", 1, clock.instant().plus(deadline));
+                    client.query(null, "SELECT 1", 1, clock.instant().plus(deadline));
                     outcome = "answered?";
                 } catch (HyperdException e) {
                     outcome = e.getClass().getSimpleName();
@@ -203,16 +210,15 @@ public final class HyperdHarness {
             }
         }
         System.out.println();
-        System.out.printf("Socket read timeout = time left + %d s grace; cancel request timeout 1 s; TCP keepalive "
-                + "60 s/10 s/3 probes on every connection (a dead peer host is noticed by an idle connection in about "
-                + "90 s instead of the OS default of 2 h 11 min).%n", config.socketGrace().toSeconds());
+        System.out.printf("Socket read timeout = time left + %d s grace; cancel request timeout 1 s; every "
+                + "connection goes to hyperd's Unix-domain socket in a private directory (ADR 0013).%n", config.socketGrace().toSeconds());
     }
 
     private static long untilAnswered(PgWireHyperdClient client, Clock clock) throws InterruptedException {
         long started = System.nanoTime();
         while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
             try {
-                client.query("SELECT 1", 1, clock.instant().plusSeconds(5));
+                client.query(null, "SELECT 1", 1, clock.instant().plusSeconds(5));
                 return System.nanoTime() - started;
             } catch (HyperdException e) {
                 Thread.sleep(10);

@@ -84,8 +84,12 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("dev.mcpd.adapter.secondary.container..")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
                 .check(classes);
-        noClasses().that().resideOutsideOfPackages("dev.mcpd.adapter.primary.unixsocket..")
+        noClasses().that().resideOutsideOfPackages("dev.mcpd.adapter.primary.unixsocket..",
+                        "dev.mcpd.adapter.secondary.hyperd..")
                 .should().dependOnClassesThat().resideInAPackage("org.newsclub..")
+                .because("junixsocket serves the Unix-socket transport, and hyperd's Unix-domain endpoint: pgjdbc "
+                        + "needs a java.net.Socket there, which the JDK's Unix-domain channels cannot give, and the "
+                        + "callback's peer pid comes from SO_PEERCRED (ADR 0013, review findings 1 and 15)")
                 .check(classes);
     }
 

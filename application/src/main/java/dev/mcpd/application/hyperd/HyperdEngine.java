@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants:
  * <ol>
  *   <li>Every SQL operation has a deadline: the call's own, or sooner {@link HyperdEngineConfig#statementTimeout()}.
- *       The engine holds no lock; calls run concurrently, each on its own connection (B-B3, B-M8).
+ *       The engine holds no lock; calls run concurrently, each on its own connection (B-B3, B-M8). Every operation
+ *       names the calling client ({@link CallContext#client()}), so that the client shares connections fairly
+ *       between clients (review finding 12).
  *   <li>{@code hyperd_status} reads a snapshot and never waits for a busy connection.
  *   <li>SQL errors are {@code isError} results with the SQLSTATE and the server's message; so are bad arguments, an
  *       unavailable hyperd and a deadline that ran out (B-M6).
@@ -145,7 +147,7 @@ public final class HyperdEngine implements Engine {
     private ToolResult query(Arguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
         String sql = args.requiredString("sql");
         int maxRows = (int) args.integer("max_rows", config.defaultMaxRows(), 1, config.maxMaxRows());
-        QueryResult result = client.query(sql, maxRows, deadline(context));
+        QueryResult result = client.query(context.client(), sql, maxRows, deadline(context));
         List<Object> rows = new ArrayList<>(result.rows().size());
         rows.addAll(result.rows());
         String text = HyperdText.table(result, config.maxTextChars());
@@ -157,13 +159,13 @@ public final class HyperdEngine implements Engine {
     }
 
     private ToolResult execute(Arguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
-        long count = client.execute(args.requiredString("sql"), deadline(context));
+        long count = client.execute(context.client(), args.requiredString("sql"), deadline(context));
         return ToolResult.structured(object("row_count", count), "OK, " + count + " row" + (count == 1 ? "" : "s")
                 + " affected");
     }
 
     private ToolResult listTables(CallContext context) throws InterruptedException {
-        List<TableRef> tables = client.listTables(deadline(context));
+        List<TableRef> tables = client.listTables(context.client(), deadline(context));
         List<Object> rows = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (TableRef table : tables) {
@@ -178,14 +180,14 @@ public final class HyperdEngine implements Engine {
     }
 
     private ToolResult describeTable(Arguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
-        TableDescription description = client.describeTable(args.requiredString("table"), deadline(context));
+        TableDescription description = client.describeTable(context.client(), args.requiredString("table"), deadline(context));
         return ToolResult.structured(object("table", description.table().qualifiedName(),
                 "columns", columns(description.columns())), HyperdText.description(description));
     }
 
     private ToolResult attach(Arguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
         Path path = path(args, "path");
-        Attachment attachment = client.attachDatabase(path, args.requiredString("alias"), deadline(context));
+        Attachment attachment = client.attachDatabase(context.client(), path, args.requiredString("alias"), deadline(context));
         return ToolResult.structured(object("alias", attachment.alias(), "path", attachment.path().toString()),
                 "attached " + attachment.path() + " as " + attachment.alias() + "; its tables are " + attachment.alias()
                         + ".<schema>.<table>");
@@ -193,7 +195,7 @@ public final class HyperdEngine implements Engine {
 
     private ToolResult detach(Arguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
         String alias = args.requiredString("alias");
-        client.detachDatabase(alias, deadline(context));
+        client.detachDatabase(context.client(), alias, deadline(context));
         return ToolResult.structured(object("alias", alias, "result", "detached"), "detached " + alias);
     }
 
@@ -208,7 +210,7 @@ public final class HyperdEngine implements Engine {
         if (delimiter.length() != 1) {
             throw args.problem("delimiter", "must be one character, not '" + delimiter + "'");
         }
-        CsvLoadResult result = client.loadCsv(new CsvLoad(path, table, header, delimiter.charAt(0)), deadline(context));
+        CsvLoadResult result = client.loadCsv(context.client(), new CsvLoad(path, table, header, delimiter.charAt(0)), deadline(context));
         String text = "loaded " + result.rows() + " row" + (result.rows() == 1 ? "" : "s") + " from " + path + " into "
                 + result.table().qualifiedName() + (result.created() ? " (created the table)" : "") + "\n"
                 + HyperdText.description(result.description());

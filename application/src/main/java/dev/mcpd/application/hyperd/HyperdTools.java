@@ -129,7 +129,8 @@ final class HyperdTools {
                         outputSchema(object(
                                 "state", string("not_started, starting, running, restarting, failed, stopped or "
                                         + "unavailable."),
-                                "endpoint", string("Where hyperd listens, e.g. tab.tcp://127.0.0.1:36513."),
+                                "endpoint", string("Where hyperd listens: its Unix-domain socket, e.g. "
+                                        + "tab.domain://<state dir>/hyperd/run/<pid>/domain/.s.PGSQL.1."),
                                 "pid", integer("hyperd's process id."),
                                 "uptime_seconds", integer("How long the current hyperd has run."),
                                 "restarts", integer("Restarts after unexpected exits."),

@@ -3,10 +3,12 @@ package dev.mcpd.application.hyperd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpd.domain.fake.InMemoryHyperdClient;
+import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.model.hyperd.QueryResult;
 import dev.mcpd.domain.model.hyperd.SqlColumn;
+import dev.mcpd.domain.port.CallContext;
 import dev.mcpd.domain.testing.SimpleCallContext;
 import dev.mcpd.domain.testing.TestTime;
 import java.time.Clock;
@@ -95,6 +97,49 @@ class HyperdEngineTest {
         assertThat(result.isError()).isTrue();
         assertThat(result.texts().getFirst()).contains("hyperd is not available: no hyperd executable found");
         assertThat(engine.availability().isAvailable()).isFalse();
+    }
+
+    @Test
+    void everyOperationNamesTheCallingClientSoThatConnectionsAreSharedFairly() throws Exception { // review finding 12
+        ClientId seven = new ClientId(7);
+        SimpleCallContext base = SimpleCallContext.forSeconds(30);
+        CallContext fromSeven = new CallContext() {
+            @Override
+            public ClientId client() {
+                return seven;
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                return base.environment();
+            }
+
+            @Override
+            public Instant deadline() {
+                return base.deadline();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return base.isCancelled();
+            }
+
+            @Override
+            public void onCancel(Runnable action) {
+                base.onCancel(action);
+            }
+
+            @Override
+            public void progress(double progress, Double total, String message) {
+                base.progress(progress, total, message);
+            }
+        };
+        engine.call("execute", Map.of("sql", "CREATE TABLE t (a INT)"), fromSeven);
+        assertThat(client.lastCaller()).isEqualTo(seven);
+        engine.call("list_tables", Map.of(), fromSeven);
+        assertThat(client.lastCaller()).isEqualTo(seven);
+        call("list_tables", Map.of());
+        assertThat(client.lastCaller()).as("a proxy serving in-process has no client id").isNull();
     }
 
     @Test

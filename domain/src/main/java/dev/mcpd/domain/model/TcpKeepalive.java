@@ -6,7 +6,8 @@ import java.time.Duration;
  * TCP keepalive settings (B-T4): probe after {@code idle} without traffic, then every {@code interval}, and declare
  * the peer dead after {@code count} unanswered probes, so a half-open peer is found in about
  * {@code idle + interval × count} (90 s by default) instead of the kernel's two hours. One value for every
- * long-lived TCP connection mcpd has: the daemon's and the proxy's transport sockets, and hyperd connections. Each
+ * long-lived TCP connection mcpd has: the daemon's and the proxy's transport sockets (hyperd is reached over a
+ * Unix-domain socket, ADR 0013). Each
  * adapter applies it with its socket API ({@code jdk.net.ExtendedSocketOptions}, Netty's epoll options).
  *
  * @param idle time without traffic before the first probe, at least 1 s (whole seconds on the wire)

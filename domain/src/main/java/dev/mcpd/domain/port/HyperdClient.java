@@ -2,6 +2,7 @@ package dev.mcpd.domain.port;
 
 import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.Availability;
+import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.Attachment;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
@@ -34,7 +35,14 @@ import java.util.List;
  *   <li>A lost connection fails the operation in progress with {@link HyperdException.ConnectionLost} (or
  *       {@link HyperdException.DeadlineExceeded} when the server froze); the next operation connects afresh (B-B4).
  *   <li>{@link #close()} closes every connection (and stops a hyperd the client started) and is idempotent (B-E1).
+ *   <li>Fair share (B-B3, review finding 12): every operation names its calling client. No client holds every
+ *       connection: while one client's operations wait for a connection, another client's operation still gets one
+ *       within its deadline, and free connections go to waiting clients in turn (FIFO within each client), not to
+ *       whichever client queued the most.
  * </ol>
+ *
+ * <p>{@code caller} is the MCP client the operation serves ({@link CallContext#client()}), or {@code null} for a
+ * proxy serving its one host in-process; all {@code null} callers count as one client.
  *
  * <p>Every method that takes a deadline throws {@link HyperdException} (unchecked) as above, and
  * {@link InterruptedException} when the calling thread is interrupted (the tool call was cancelled, B-M7); the
@@ -53,16 +61,16 @@ public interface HyperdClient extends AutoCloseable {
      *
      * @param maxRows the most rows to return, at least 1; more rows set {@link QueryResult#truncated()}
      */
-    QueryResult query(String sql, int maxRows, Instant deadline) throws InterruptedException;
+    QueryResult query(ClientId caller, String sql, int maxRows, Instant deadline) throws InterruptedException;
 
     /**
      * Runs one statement (DDL or DML) and returns the rows it affected: inserted, updated, deleted or copied;
      * 0 for DDL.
      */
-    long execute(String sql, Instant deadline) throws InterruptedException;
+    long execute(ClientId caller, String sql, Instant deadline) throws InterruptedException;
 
     /** Every table of every attached database, {@code main} first, then attachments by alias; each by schema, name. */
-    List<TableRef> listTables(Instant deadline) throws InterruptedException;
+    List<TableRef> listTables(ClientId caller, Instant deadline) throws InterruptedException;
 
     /**
      * The columns of one table.
@@ -71,7 +79,7 @@ public interface HyperdClient extends AutoCloseable {
      *        SQL, double-quoted parts are taken as written
      * @throws HyperdException.NoSuchTable when there is no such table
      */
-    TableDescription describeTable(String table, Instant deadline) throws InterruptedException;
+    TableDescription describeTable(ClientId caller, String table, Instant deadline) throws InterruptedException;
 
     /**
      * Attaches a {@code .hyper} file under {@code alias}, for every connection from now on.
@@ -80,17 +88,17 @@ public interface HyperdClient extends AutoCloseable {
      * @param alias a SQL identifier ({@code [A-Za-z_][A-Za-z0-9_]*}), not {@code main} and not already attached
      * @throws HyperdException.SqlError when hyperd cannot open the file or the alias is taken
      */
-    Attachment attachDatabase(Path path, String alias, Instant deadline) throws InterruptedException;
+    Attachment attachDatabase(ClientId caller, Path path, String alias, Instant deadline) throws InterruptedException;
 
     /**
      * Detaches the database attached as {@code alias}; the file stays as it is.
      *
      * @throws HyperdException.SqlError when nothing is attached as {@code alias} (SQLSTATE {@code 3D000})
      */
-    void detachDatabase(String alias, Instant deadline) throws InterruptedException;
+    void detachDatabase(ClientId caller, String alias, Instant deadline) throws InterruptedException;
 
     /** Loads a CSV file into a table with {@code COPY}, creating the table first when needed (see {@link CsvLoad}). */
-    CsvLoadResult loadCsv(CsvLoad load, Instant deadline) throws InterruptedException;
+    CsvLoadResult loadCsv(ClientId caller, CsvLoad load, Instant deadline) throws InterruptedException;
 
     /** Closes every connection and stops a hyperd this client started; idempotent, never throws (B-E1). */
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.port.HyperdClient;
 import dev.mcpd.domain.testing.TestTime;
@@ -16,12 +17,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link HyperdClient} passes (B-B3; invariants 1, 3, 4 and 6 of the port). Slow-query, frozen
- * and killed-server behaviour needs a real server and is tested on the adapter itself.
+ * and killed-server behaviour, and the fair share between clients (invariant 7), need a real server and are tested
+ * on the adapter itself.
  */
 public abstract class HyperdClientContract {
 
     /** A statement both the client under test and the fake answer with one row holding the number 1. */
     protected static final String SELECT_ONE = "SELECT 1 AS one";
+
+    /** The caller every operation of these tests names. */
+    protected static final ClientId CALLER = new ClientId(1);
 
     protected HyperdClient client;
 
@@ -44,24 +49,24 @@ public abstract class HyperdClientContract {
 
     @Test
     void answersAQuery() throws Exception {
-        assertThat(client.query(SELECT_ONE, 10, soon()).rows()).containsExactly(List.of(1L));
+        assertThat(client.query(CALLER, SELECT_ONE, 10, soon()).rows()).containsExactly(List.of(1L));
     }
 
     @Test
     void aDeadlineAlreadyPassedFailsAtOnce() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> client.query(SELECT_ONE, 1, Instant.now().minusMillis(1)))
+        assertThatThrownBy(() -> client.query(CALLER, SELECT_ONE, 1, Instant.now().minusMillis(1)))
                 .isInstanceOf(HyperdException.DeadlineExceeded.class);
-        assertThatThrownBy(() -> client.execute("CREATE TABLE never (a INT)", Instant.now().minusMillis(1)))
+        assertThatThrownBy(() -> client.execute(CALLER, "CREATE TABLE never (a INT)", Instant.now().minusMillis(1)))
                 .isInstanceOf(HyperdException.DeadlineExceeded.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(200)));
     }
 
     @Test
     void aSqlErrorCarriesTheSqlStateAndTheClientStaysUsable() throws Exception {
-        assertThatThrownBy(() -> client.query("SELECT FROM WHERE", 1, soon()))
+        assertThatThrownBy(() -> client.query(CALLER, "SELECT FROM WHERE", 1, soon()))
                 .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("42601"));
-        assertThat(client.query(SELECT_ONE, 1, soon()).rows()).hasSize(1);
+        assertThat(client.query(CALLER, SELECT_ONE, 1, soon()).rows()).hasSize(1);
     }
 
     @Test
@@ -76,9 +81,9 @@ public abstract class HyperdClientContract {
 
     @Test
     void unknownTablesAndAliasesAreTypedErrors() {
-        assertThatThrownBy(() -> client.describeTable("no_such_table_here", soon()))
+        assertThatThrownBy(() -> client.describeTable(CALLER, "no_such_table_here", soon()))
                 .isInstanceOf(HyperdException.NoSuchTable.class);
-        assertThatThrownBy(() -> client.detachDatabase("never_attached", soon()))
+        assertThatThrownBy(() -> client.detachDatabase(CALLER, "never_attached", soon()))
                 .isInstanceOfSatisfying(HyperdException.SqlError.class, e -> assertThat(e.sqlState()).isEqualTo("3D000"));
     }
 

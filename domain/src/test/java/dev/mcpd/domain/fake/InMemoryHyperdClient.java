@@ -2,6 +2,7 @@ package dev.mcpd.domain.fake;
 
 import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.Availability;
+import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.Attachment;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
@@ -41,6 +42,7 @@ public final class InMemoryHyperdClient implements HyperdClient {
     private final AtomicInteger busy = new AtomicInteger();
     private volatile Availability availability = Availability.available();
     private volatile Instant lastDeadline;
+    private volatile ClientId lastCaller;
     private volatile boolean closed;
 
     public InMemoryHyperdClient(Clock clock) {
@@ -81,6 +83,11 @@ public final class InMemoryHyperdClient implements HyperdClient {
         return lastDeadline;
     }
 
+    /** The caller named by the last operation ({@code null} for an in-process caller, or before any). */
+    public ClientId lastCaller() {
+        return lastCaller;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -92,14 +99,14 @@ public final class InMemoryHyperdClient implements HyperdClient {
 
     @Override
     public HyperdStatus status() {
-        return new HyperdStatus(availability.isAvailable() ? "running" : "unavailable", "tab.tcp://127.0.0.1:1", 1L,
+        return new HyperdStatus(availability.isAvailable() ? "running" : "unavailable", "tab.domain:///fake/run/1/domain/.s.PGSQL.1", 1L,
                 Duration.ofSeconds(1), 0, busy.get(), 1, 8, Path.of("/fake/hyperd"), Path.of("/fake/mcpd.hyper"),
                 List.copyOf(attachments.values()), "");
     }
 
     @Override
-    public QueryResult query(String sql, int maxRows, Instant deadline) throws InterruptedException {
-        begin(deadline);
+    public QueryResult query(ClientId caller, String sql, int maxRows, Instant deadline) throws InterruptedException {
+        begin(caller, deadline);
         busy.incrementAndGet();
         try {
             CountDownLatch stall = stalls.get(sql);
@@ -123,21 +130,21 @@ public final class InMemoryHyperdClient implements HyperdClient {
     }
 
     @Override
-    public long execute(String sql, Instant deadline) {
-        begin(deadline);
+    public long execute(ClientId caller, String sql, Instant deadline) {
+        begin(caller, deadline);
         executed.add(sql);
         return 1;
     }
 
     @Override
-    public List<TableRef> listTables(Instant deadline) {
-        begin(deadline);
+    public List<TableRef> listTables(ClientId caller, Instant deadline) {
+        begin(caller, deadline);
         return tables.values().stream().map(TableDescription::table).toList();
     }
 
     @Override
-    public TableDescription describeTable(String table, Instant deadline) {
-        begin(deadline);
+    public TableDescription describeTable(ClientId caller, String table, Instant deadline) {
+        begin(caller, deadline);
         TableDescription description = tables.get(table.contains(".") ? table : "main.public." + table);
         if (description == null) {
             throw new HyperdException.NoSuchTable(table);
@@ -146,8 +153,8 @@ public final class InMemoryHyperdClient implements HyperdClient {
     }
 
     @Override
-    public Attachment attachDatabase(Path path, String alias, Instant deadline) {
-        begin(deadline);
+    public Attachment attachDatabase(ClientId caller, Path path, String alias, Instant deadline) {
+        begin(caller, deadline);
         Attachment attachment = new Attachment(alias, path);
         if (attachments.putIfAbsent(alias, attachment) != null) {
             throw new HyperdException.SqlError("42710", "alias '" + alias + "' is already attached", null);
@@ -156,16 +163,16 @@ public final class InMemoryHyperdClient implements HyperdClient {
     }
 
     @Override
-    public void detachDatabase(String alias, Instant deadline) {
-        begin(deadline);
+    public void detachDatabase(ClientId caller, String alias, Instant deadline) {
+        begin(caller, deadline);
         if (attachments.remove(alias) == null) {
             throw new HyperdException.SqlError("3D000", "no database is attached as '" + alias + "'", null);
         }
     }
 
     @Override
-    public CsvLoadResult loadCsv(CsvLoad load, Instant deadline) {
-        begin(deadline);
+    public CsvLoadResult loadCsv(ClientId caller, CsvLoad load, Instant deadline) {
+        begin(caller, deadline);
         boolean created = !tables.containsKey("main.public." + load.table());
         if (created) {
             table(load.table(), new SqlColumn("line", "text", true));
@@ -179,8 +186,9 @@ public final class InMemoryHyperdClient implements HyperdClient {
         closed = true;
     }
 
-    private void begin(Instant deadline) {
+    private void begin(ClientId caller, Instant deadline) {
         lastDeadline = deadline;
+        lastCaller = caller;
         if (!availability.isAvailable()) {
             throw new HyperdException.Unavailable(availability.reason(), null);
         }

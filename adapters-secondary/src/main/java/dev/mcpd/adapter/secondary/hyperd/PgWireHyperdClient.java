@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.Availability;
+import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.Attachment;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
@@ -51,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.newsclub.net.unix.AFUNIXSocketFactory;
 import org.postgresql.jdbc.PgConnection;
 import org.postgresql.jdbc.PgStatement;
 import org.postgresql.util.PSQLException;
@@ -65,11 +67,15 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>No lock is held across I/O. hyperd's start and each pool's creation are shared futures; every caller waits
  *       for them only until its own deadline.
- *   <li>Each operation borrows its own pool connection (waiting at most until its deadline), sets the socket read
+ *   <li>Each operation borrows its own pool connection (waiting at most until its deadline, its turn given by a
+ *       {@link FairConnectionGate}: no client holds more than pool size - 1 connections, and free connections go to
+ *       waiting clients in turn; review finding 12), sets the socket read
  *       timeout to the time left plus {@link PgWireHyperdClientConfig#socketGrace()} and the statement timeout to the
  *       time left. A statement past its deadline gets a cancel request and the connection stays usable; a frozen
  *       server is cut off by the socket timeout and that connection is evicted.
- *   <li>Every pool connection has TCP keepalive 60 s/10 s/3 through {@link KeepaliveSocketFactory} (B-T4).
+ *   <li>Every pool connection goes to hyperd's Unix-domain socket in the supervisor's private 0700 directory
+ *       (junixsocket's socket factory; review finding 1, ADR 0013). There is no TCP, so no keepalive to set: a peer
+ *       on a Unix socket cannot vanish half-open, and a frozen hyperd is cut off by the socket timeout (invariant 2).
  *   <li>A restarted hyperd (new endpoint) gets a new pool; the old one is closed in the background.
  *   <li>{@code main} is attached on each new connection; user attachments are applied to each connection when it is
  *       borrowed, so every connection sees the same databases. A detach evicts every connection, so that hyperd lets
@@ -82,11 +88,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgWireHyperdClient implements HyperdClient {
 
-    /** The user hyperd is started with ({@code --init-user}); it has no password. */
+    /** The user hyperd is started with ({@code --init-user}); it has no password: the socket's directory is the guard. */
     static final String USER = "tableau_internal_user";
 
     private static final Logger log = LoggerFactory.getLogger(PgWireHyperdClient.class);
     private static final List<String> READ_ONLY_STARTS = List.of("select", "with", "values", "table", "show", "explain");
+
+    /** The gate's key for every caller without a client id (a proxy serving its one host in-process). */
+    private static final Object IN_PROCESS = "in-process";
 
     private record Pool(long generation, HikariDataSource dataSource, String endpoint) {}
 
@@ -100,6 +109,7 @@ public final class PgWireHyperdClient implements HyperdClient {
     private final PgWireHyperdClientConfig config;
     private final Clock clock;
     private final AtomicReference<CompletableFuture<Pool>> pool = new AtomicReference<>();
+    private final FairConnectionGate gate;
     private final ConcurrentSkipListMap<String, Attachment> attachments = new ConcurrentSkipListMap<>();
     private final Map<Object, Map<String, Path>> attachedOn = Collections.synchronizedMap(new WeakHashMap<>());
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
@@ -111,7 +121,7 @@ public final class PgWireHyperdClient implements HyperdClient {
      * {@link HyperdException.Unavailable} saying where it looked. hyperd starts on the first operation.
      */
     public PgWireHyperdClient(HyperdBinaryLocator.Located located, PgWireHyperdClientConfig config, Clock clock) {
-        this(located.binary().map(binary -> new HyperdSupervisor(binary, config.logDir(), config.startTimeout(), clock))
+        this(located.binary().map(binary -> new HyperdSupervisor(binary, config, clock))
                 .orElse(null), located.whyMissing(), config, clock);
     }
 
@@ -126,6 +136,7 @@ public final class PgWireHyperdClient implements HyperdClient {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.database = config.database().toAbsolutePath();
+        this.gate = new FairConnectionGate(config.poolSize(), FairConnectionGate.capFor(config.poolSize()));
     }
 
     @Override
@@ -168,7 +179,7 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public QueryResult query(String sql, int maxRows, Instant deadline) throws InterruptedException {
+    public QueryResult query(ClientId caller, String sql, int maxRows, Instant deadline) throws InterruptedException {
         requireNonNull(sql, "sql is null");
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1: " + maxRows);
@@ -178,7 +189,7 @@ public final class PgWireHyperdClient implements HyperdClient {
             throw new HyperdException.SqlError("25006", "query runs one read-only statement (SELECT, WITH, VALUES, TABLE, "
                     + "SHOW, EXPLAIN); this one starts with '" + first + "': use execute for DDL and DML", null);
         }
-        return run("query", deadline, connection -> {
+        return run("query", caller, deadline, connection -> {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             try (Statement statement = connection.createStatement()) {
@@ -194,9 +205,9 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public long execute(String sql, Instant deadline) throws InterruptedException {
+    public long execute(ClientId caller, String sql, Instant deadline) throws InterruptedException {
         requireNonNull(sql, "sql is null");
-        return run("execute", deadline, connection -> {
+        return run("execute", caller, deadline, connection -> {
             try (Statement statement = connection.createStatement()) {
                 timed(statement, deadline);
                 boolean resultSet = statement.execute(sql);
@@ -206,8 +217,8 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public List<TableRef> listTables(Instant deadline) throws InterruptedException {
-        return run("list_tables", deadline, connection -> {
+    public List<TableRef> listTables(ClientId caller, Instant deadline) throws InterruptedException {
+        return run("list_tables", caller, deadline, connection -> {
             List<TableRef> tables = new ArrayList<>();
             List<String> databases = new ArrayList<>();
             databases.add(SqlNames.MAIN);
@@ -231,14 +242,14 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public TableDescription describeTable(String table, Instant deadline) throws InterruptedException {
+    public TableDescription describeTable(ClientId caller, String table, Instant deadline) throws InterruptedException {
         TableRef ref = parse(table);
-        return run("describe_table", deadline, connection -> describe(connection, ref, table, deadline)
+        return run("describe_table", caller, deadline, connection -> describe(connection, ref, table, deadline)
                 .orElseThrow(() -> new HyperdException.NoSuchTable(table)));
     }
 
     @Override
-    public Attachment attachDatabase(Path path, String alias, Instant deadline) throws InterruptedException {
+    public Attachment attachDatabase(ClientId caller, Path path, String alias, Instant deadline) throws InterruptedException {
         String name;
         try {
             name = SqlNames.alias(alias);
@@ -258,7 +269,7 @@ public final class PgWireHyperdClient implements HyperdClient {
         }
         try {
             // Borrowing applies the new attachment to the connection: hyperd's error, if any, surfaces here.
-            run("attach_database", deadline, connection -> attachedOn(connection).containsKey(name));
+            run("attach_database", caller, deadline, connection -> attachedOn(connection).containsKey(name));
             return attachment;
         } catch (RuntimeException | InterruptedException e) {
             attachments.remove(name, attachment);
@@ -267,7 +278,7 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public void detachDatabase(String alias, Instant deadline) throws InterruptedException {
+    public void detachDatabase(ClientId caller, String alias, Instant deadline) throws InterruptedException {
         if (!clock.instant().isBefore(deadline)) {
             throw new HyperdException.DeadlineExceeded("detach_database", Duration.ZERO, null);
         }
@@ -284,13 +295,13 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     @Override
-    public CsvLoadResult loadCsv(CsvLoad load, Instant deadline) throws InterruptedException {
+    public CsvLoadResult loadCsv(ClientId caller, CsvLoad load, Instant deadline) throws InterruptedException {
         TableRef ref = parse(load.table());
         Path file = load.file().toAbsolutePath().normalize();
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new HyperdException.SqlError("58P01", "no readable file at " + file, null);
         }
-        return run("load_csv", deadline, connection -> {
+        return run("load_csv", caller, deadline, connection -> {
             boolean created = false;
             if (describe(connection, ref, load.table(), deadline).isEmpty()) {
                 if (!load.header()) {
@@ -352,7 +363,7 @@ public final class PgWireHyperdClient implements HyperdClient {
 
     // ---- one operation ----
 
-    private <T> T run(String operation, Instant deadline, Work<T> work) throws InterruptedException {
+    private <T> T run(String operation, ClientId caller, Instant deadline, Work<T> work) throws InterruptedException {
         Instant started = clock.instant();
         if (!started.isBefore(deadline)) {
             throw new HyperdException.DeadlineExceeded(operation, Duration.ZERO, null);
@@ -365,6 +376,26 @@ public final class PgWireHyperdClient implements HyperdClient {
         }
         HyperdSupervisor.Running running = supervisor.running(deadline);
         Pool current = pool(running, deadline);
+        try (FairConnectionGate.Lease lease = turn(caller, operation, started, deadline)) {
+            return run(operation, current, started, deadline, work);
+        }
+    }
+
+    /** Invariant 2: waits for this caller's turn at a connection, until the deadline. */
+    private FairConnectionGate.Lease turn(ClientId caller, String operation, Instant started, Instant deadline)
+            throws InterruptedException {
+        Object key = caller == null ? IN_PROCESS : caller;
+        FairConnectionGate.Lease lease = gate.acquire(key, remainingNanos(deadline));
+        if (lease == null) {
+            throw new HyperdException.DeadlineExceeded(operation + " (waited for a connection: every one was busy; "
+                    + (caller == null ? "this host" : caller) + " holds " + gate.heldBy(key) + " of "
+                    + config.poolSize() + ")", Duration.between(started, clock.instant()), null);
+        }
+        return lease;
+    }
+
+    private <T> T run(String operation, Pool current, Instant started, Instant deadline, Work<T> work)
+            throws InterruptedException {
         Connection connection = borrow(current, operation, started, deadline);
         PgConnection physical = null;
         try {
@@ -449,8 +480,9 @@ public final class PgWireHyperdClient implements HyperdClient {
     }
 
     private Pool createPool(HyperdSupervisor.Running running) throws SQLException {
-        String url = "jdbc:postgresql://" + running.host() + ":" + running.port() + "/";
-        Properties properties = connectionProperties();
+        // The host is a placeholder: junixsocket's factory connects to the socket file whatever the host.
+        String url = "jdbc:postgresql://localhost/";
+        Properties properties = connectionProperties(running.socket());
         Path db = database;
         try {
             Files.createDirectories(db.toAbsolutePath().getParent());
@@ -487,10 +519,13 @@ public final class PgWireHyperdClient implements HyperdClient {
         return new Pool(running.generation(), new HikariDataSource(hikari), running.descriptor());
     }
 
-    private static Properties connectionProperties() {
+    /** Invariant 3: pgjdbc to hyperd's Unix-domain socket {@code socket}. */
+    static Properties connectionProperties(Path socket) {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
-        properties.setProperty("socketFactory", KeepaliveSocketFactory.class.getName());
+        properties.setProperty("socketFactory", AFUNIXSocketFactory.FactoryArg.class.getName());
+        properties.setProperty("socketFactoryArg", socket.toString());
+        properties.setProperty("sslmode", "disable");
         properties.setProperty("preferQueryMode", "extendedForPrepared");
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "5");

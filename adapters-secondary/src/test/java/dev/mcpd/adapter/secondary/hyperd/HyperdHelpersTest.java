@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.model.hyperd.TableRef;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.StandardSocketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Names, CSV type guessing, keepalive sockets and the binary search of the hyperd adapter. */
+/** Names, CSV type guessing, socket paths and the binary search of the hyperd adapter. */
 class HyperdHelpersTest {
 
     @TempDir
@@ -46,14 +41,22 @@ class HyperdHelpersTest {
     }
 
     @Test
-    void socketsGetKeepalive60Over10Times3() throws Exception { // B-T4
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                Socket socket = new KeepaliveSocketFactory().createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-            assertThat(socket.getOption(StandardSocketOptions.SO_KEEPALIVE)).isTrue();
-            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPIDLE)).isEqualTo(60);
-            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPINTERVAL)).isEqualTo(10);
-            assertThat(socket.getOption(ExtendedSocketOptions.TCP_KEEPCOUNT)).isEqualTo(3);
-        }
+    void pgjdbcGoesToHyperdsUnixSocketAndNeverOverTcp() { // review finding 1, ADR 0013
+        Path socket = dir.resolve("run/1/.s.PGSQL.1");
+        java.util.Properties properties = PgWireHyperdClient.connectionProperties(socket);
+        assertThat(properties.getProperty("socketFactory")).isEqualTo("org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
+        assertThat(properties.getProperty("socketFactoryArg")).isEqualTo(socket.toString());
+        assertThat(properties.getProperty("password")).isNull();
+    }
+
+    @Test
+    void aSocketDirectoryHyperdCannotNameFallsBackToAShortOne() { // B-T2, ADR 0013
+        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/mcpd-x/hyperd/run/123"))).isTrue();
+        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/" + "d".repeat(90)))).as("too long for sun_path").isFalse();
+        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain/state"))).as("hyperd splits at /domain/").isFalse();
+        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain"))).isFalse();
+        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/a,b"))).as("a listen list is comma-separated").isFalse();
+        assertThat(HyperdSupervisor.descriptor(Path.of("/tmp/x"), ".s.PGSQL.1")).isEqualTo("tab.domain:///tmp/x/domain/.s.PGSQL.1");
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.mcpd.domain.contract.HyperdClientContract;
 import dev.mcpd.domain.port.HyperdClient;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link PgWireHyperdClient} passes the port's contract against a real hyperd. */
@@ -16,7 +15,7 @@ class PgWireHyperdClientContractTest extends HyperdClientContract {
     @Override
     protected HyperdClient newClient() {
         Clock clock = Clock.systemUTC();
-        return new PgWireHyperdClient(new HyperdSupervisor(RealHyperd.binary(), dir.resolve("log"), Duration.ofSeconds(20),
-                clock), PgWireHyperdClientConfig.defaults(dir), clock);
+        PgWireHyperdClientConfig config = PgWireHyperdClientConfig.defaults(dir);
+        return new PgWireHyperdClient(new HyperdSupervisor(RealHyperd.binary(), config, clock), config, clock);
     }
 }

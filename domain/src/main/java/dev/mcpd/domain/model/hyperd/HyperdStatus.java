@@ -11,7 +11,9 @@ import java.util.List;
  *
  * @param state {@code not_started} (starts on the first SQL call), {@code starting}, {@code running},
  *        {@code restarting}, {@code failed} (gave up restarting; see {@code lastError}), {@code stopped}
- * @param endpoint where hyperd listens, e.g. {@code tab.tcp://127.0.0.1:36513}; {@code null} when not running
+ * @param endpoint where hyperd listens, its Unix-domain socket (ADR 0013), e.g.
+ *        {@code tab.domain:///home/u/.local/state/mcpd/x/hyperd/run/4242/domain/.s.PGSQL.1}; {@code null} when not
+ *        running
  * @param pid hyperd's process id; {@code null} when not running
  * @param uptime how long the current hyperd has run; {@link Duration#ZERO} when not running
  * @param restarts how many times hyperd was restarted after it exited unexpectedly, over the client's life
