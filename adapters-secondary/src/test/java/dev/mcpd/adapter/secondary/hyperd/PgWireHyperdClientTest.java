@@ -194,13 +194,16 @@ class PgWireHyperdClientTest {
         long pid = client.status().pid();
         Future<?> call = threads.submit(() -> client.query(A, SLOW_QUERY, 1, in(Duration.ofSeconds(60))));
         await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> client.status().busyConnections() == 1);
-        assertThat(cpuMillisOver(pid, Duration.ofMillis(500))).as("hyperd computes the query").isGreaterThan(250);
+        // On a loaded machine hyperd gets less than a core: wait for a window in which it clearly computes
+        await("hyperd computes the query").atMost(TestTime.scaled(Duration.ofSeconds(10))).pollInterval(Duration.ZERO)
+                .until(() -> cpuMillisOver(pid, Duration.ofMillis(500)) >= 150);
 
         call.cancel(true); // what an MCP notifications/cancelled does to the tool call's thread
         await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> client.status().busyConnections() == 0);
-        Thread.sleep(300);
-        long idle = cpuMillisOver(pid, Duration.ofMillis(1000));
-        assertThat(idle).as("hyperd CPU ms in the second after the cancel: the query no longer runs").isLessThan(200);
+        // The query no longer runs: within a few seconds a whole second passes with hyperd almost idle (an uncancelled
+        // query kept taking 1990 ms of CPU in the next second on a quiet machine, measured for commit 62ab059)
+        await("hyperd idle after the cancel").atMost(TestTime.scaled(Duration.ofSeconds(5))).pollInterval(Duration.ZERO)
+                .until(() -> cpuMillisOver(pid, Duration.ofMillis(1000)) < 100);
         assertThat(client.query(A, "SELECT 7", 1, soon()).rows()).containsExactly(List.of(7L));
     }
 
