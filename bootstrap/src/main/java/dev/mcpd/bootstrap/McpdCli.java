@@ -173,7 +173,10 @@ final class McpdCli implements CliBackend {
                 inProcess ? Duration.ZERO : RECONNECT_DELAY);
         // Hosts end their server with SIGINT (Claude Code) or SIGTERM (Gemini, Codex, opencode): close and exit at
         // once, with the shell's codes for those signals (hosts report section 3(b)).
-        Signals.onTerminate(signal -> proxy.terminate(signal, "SIGINT".equals(signal) ? 130 : 143));
+        // A terminal's SIGHUP ends it too (129); a second signal while the first is handled changes nothing.
+        java.util.function.Consumer<String> terminate = signal -> proxy.terminate(signal,
+                signal.endsWith("SIGINT") ? 130 : signal.endsWith("SIGHUP") ? 129 : 143);
+        Signals.onTerminate(terminate, terminate);
         int code = proxy.run(stdio.in(), stdio.out());
         exit.accept(code);
         return code;
