@@ -68,9 +68,17 @@ class ShutdownIT {
         // An answer of about 3 MiB that the client never reads: larger than every socket buffer, so the daemon is
         // left part-way through writing it; then requests pipelined behind it, unread too.
         send(toDaemon, call(2, "diag_echo", Map.of("text", "e".repeat(1024 * 1024)), null));
-        for (int id = 3; id < 200; id++) {
-            send(toDaemon, Map.of("jsonrpc", "2.0", "id", id, "method", "tools/list"));
-        }
+        // Sent from a thread of their own: once the daemon stops reading, these writes block too (each small write
+        // costs the kernel ~1 KiB of socket buffer, so 200 of them can fill it; CI saw the test thread stuck here)
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (int id = 3; id < 200; id++) {
+                    send(toDaemon, Map.of("jsonrpc", "2.0", "id", id, "method", "tools/list"));
+                }
+            } catch (IOException e) {
+                // the daemon closed the connection: what this test expects in the end
+            }
+        });
         await().atMost(ANSWER).until(() -> fromDaemon.available() > 64 * 1024); // the daemon is blocked on this peer
         AFUNIXSocket bystander = connect();
         readLine(bystander.getInputStream());
