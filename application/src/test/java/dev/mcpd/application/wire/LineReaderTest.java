@@ -20,6 +20,48 @@ class LineReaderTest {
     private static final int LIMIT = 64 * 1024;
 
     @Test
+    @DisplayName("B-C4: a final unterminated line obeys the limit and loses its trailing \\r like any other (WireFuzzTest finding)")
+    void aFinalUnterminatedLineFollowsTheSameRules() throws IOException {
+        byte[] exact = ("x".repeat(64) + "\r").getBytes(UTF_8); // 64 bytes and a \r, then end of stream
+        assertThat(text(new LineReader(new OneByteAtATime(exact), 64).readLine())).isEqualTo("x".repeat(64));
+
+        byte[] over = ("x".repeat(65) + "\r").getBytes(UTF_8);
+        assertThatThrownBy(() -> new LineReader(new OneByteAtATime(over), 64).readLine())
+                .isInstanceOf(LineTooLongException.class);
+        byte[] overNoCr = "x".repeat(65).getBytes(UTF_8);
+        assertThatThrownBy(() -> new LineReader(new OneByteAtATime(overNoCr), 64).readLine())
+                .isInstanceOf(LineTooLongException.class);
+    }
+
+    /** Hands out one byte per read, as a slow peer does. */
+    private static final class OneByteAtATime extends InputStream {
+        private final byte[] bytes;
+        private int next;
+
+        OneByteAtATime(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() {
+            return next < bytes.length ? bytes[next++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            int c = read();
+            if (c < 0) {
+                return -1;
+            }
+            b[off] = (byte) c;
+            return 1;
+        }
+    }
+
+    @Test
     @DisplayName("review finding 5: a large line's buffer comes from the shared budget and goes back after the line")
     void aLargeLineTakesBudgetAndTheBufferShrinksBackAfterIt() throws IOException {
         LineBudget budget = new LineBudget(1024 * 1024);
