@@ -24,6 +24,8 @@ public final class ChaosHarness {
     static final int THREAD_SLACK = 16;
     /** Daemon fd growth over which a row fails. */
     static final int FD_SLACK = 16;
+    /** A neighbour of a misbehaving client waiting longer than this for one answer fails the row (μs). */
+    static final long NEIGHBOUR_BOUND_MICROS = 5_000_000;
     /** Daemon RSS growth (KiB) over which the 10,000-connection row fails (after a GC). */
     static final long RSS_SLACK_KIB = 96 * 1024;
 
@@ -128,6 +130,9 @@ public final class ChaosHarness {
         int dFds = same ? after.fds() - before.fds() : 0;
         String leaks = (same ? signed(dThreads) + "/" + signed(dFds) : "n/a/n/a") + "/" + leakedProcesses.size();
         List<String> problems = new ArrayList<>();
+        if (before != null && after == null) {
+            problems.add("the daemon died");
+        }
         if (counts.lost() + counts.duplicated() + counts.hung() > 0) {
             problems.add("requests not answered exactly once");
         }

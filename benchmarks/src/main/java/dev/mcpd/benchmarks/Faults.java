@@ -37,7 +37,7 @@ final class Faults {
 
     static List<Fault> all() {
         return List.of(new DaemonSignal("TERM"), new DaemonSignal("KILL"), new HostKill(), new ProxyKillSocketHeld(),
-                new StuckReader(), new FrozenPeer(), new StaleState(), new PidReuse(), new VersionMismatch(),
+                new StuckReader(), new StuckReaderAtShutdown(), new FrozenPeer(), new StaleState(), new PidReuse(), new VersionMismatch(),
                 new RuntimeDown(), new HyperdFrozen(), new HyperdKilled(), new HalfOpenTcp(), new ColdStart16(),
                 new OversizedLine(), new Slowloris(), new ShortLivedConnections(), new PipelinedBurst());
     }
@@ -275,10 +275,52 @@ final class Faults {
                 Snapshot after = settle(s.daemon, before);
                 Counts counts = s.counts();
                 List<Long> leaked = s.stop();
-                return row(name(), counts, before, after, leaked, maxLatency > 2_000_000 ? "neighbour's max latency "
+                return row(name(), counts, before, after, leaked, maxLatency > ChaosHarness.NEIGHBOUR_BOUND_MICROS ? "neighbour's max latency "
                         + maxLatency / 1000 + " ms" : null, "stuck client wrote " + written.get() + " of 1000 32-KiB echo calls; "
                         + "counts are the neighbour proxy's (max latency " + maxLatency / 1000 + " ms); daemon during: "
                         + (during == null ? "gone" : during.threads() + " threads, " + during.rssKiB() / 1024 + " MiB"));
+            }
+        }
+    }
+
+    /**
+     * A raw client bursts echo calls and never reads; then the daemon gets SIGTERM: it must still exit within its
+     * shutdown grace (10 s) plus 5 s (B-E1, B-E2, review finding 2). The proxy's requests are counted.
+     */
+    static final class StuckReaderAtShutdown implements Fault {
+        @Override
+        public String name() {
+            return "stuck reader at shutdown (SIGTERM)";
+        }
+
+        @Override
+        public Row run(Path root) throws Exception {
+            try (Setup s = new Setup(root, Map.of(), 1)) {
+                Snapshot before = McpdRig.snapshot(s.daemon);
+                Peer stuck = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null), false);
+                String text = "x".repeat(32 * 1024);
+                Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int i = 0; i < 300; i++) {
+                            stuck.writeLine(Peer.line(stuck.reserve(), "tools/call", Peer.call("diag_echo", "{\"text\":\"" + text + "\"}")));
+                        }
+                    } catch (IOException e) {
+                        // closed by the daemon
+                    }
+                });
+                writer.join(5000);
+                Thread.sleep(1000);
+                long daemon = s.daemon;
+                long t0 = System.nanoTime();
+                McpdRig.signal(daemon, "TERM");
+                boolean exited = McpdRig.await(Duration.ofSeconds(15), () -> !McpdRig.alive(daemon));
+                long took = System.nanoTime() - t0;
+                stuck.close();
+                Counts counts = s.counts();
+                List<Long> leaked = s.stop();
+                return row(name(), counts, before, before, leaked, exited ? null : "daemon still alive 15 s after SIGTERM",
+                        "300 × 32-KiB echo calls unread, then SIGTERM: daemon " + (exited ? "exited in " + ms(took)
+                                : "did not exit within 15 s (SIGKILLed by the harness)") + "; RSS after = before (daemon stopped)");
             }
         }
     }
@@ -308,7 +350,7 @@ final class Faults {
                 Snapshot after = settle(s.daemon, before);
                 Counts counts = s.counts();
                 List<Long> leaked = s.stop();
-                return row(name(), counts, before, after, leaked, other > 2_000_000 ? "the other proxy waited "
+                return row(name(), counts, before, after, leaked, other > ChaosHarness.NEIGHBOUR_BOUND_MICROS ? "the other proxy waited "
                         + other / 1000 + " ms" : null, "proxy 1 stopped 3 s (2 s in), proxy 2 max latency " + other / 1000 + " ms");
             }
         }
@@ -768,7 +810,7 @@ final class Faults {
                 Snapshot after = settle(s.daemon, before);
                 Counts counts = s.counts();
                 List<Long> leaked = s.stop();
-                return row(name(), counts, before, after, leaked, maxLatency > 2_000_000 ? "neighbour waited " + maxLatency / 1000 + " ms" : null,
+                return row(name(), counts, before, after, leaked, maxLatency > ChaosHarness.NEIGHBOUR_BOUND_MICROS ? "neighbour waited " + maxLatency / 1000 + " ms" : null,
                         "counts are the neighbour proxy's (max latency " + maxLatency / 1000 + " ms); the daemon dropped "
                                 + dropped + " of 32 slow clients within 5 s; daemon threads during: "
                                 + (during == null ? "gone" : during.threads()));

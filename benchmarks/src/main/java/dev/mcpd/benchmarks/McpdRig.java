@@ -3,6 +3,8 @@ package dev.mcpd.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -199,11 +201,53 @@ final class McpdRig implements AutoCloseable {
     Peer rawUnix(String hello, boolean read) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(socket()));
-        Peer peer = new Peer(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel, true, read);
+        Peer peer = new Peer(input(channel), output(channel), channel, true, read);
         if (hello != null) {
             peer.writeLine(hello);
         }
         return peer;
+    }
+
+    /**
+     * The channel's bytes as a stream, read with {@link SocketChannel#read} directly: {@link Channels#newInputStream}
+     * and {@link Channels#newOutputStream} share a lock, so a writer blocked on a full socket would keep the reader
+     * from seeing the answer the daemon sent before closing.
+     */
+    static InputStream input(SocketChannel channel) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
+            }
+        };
+    }
+
+    static OutputStream output(SocketChannel channel) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.shutdownOutput();
+            }
+        };
     }
 
     /** A raw TCP connection to {@code host:port}, the daemon's hello read; {@code hello} sent unless null. */
@@ -316,11 +360,7 @@ final class McpdRig implements AutoCloseable {
      */
     List<Long> stopAll() throws InterruptedException {
         for (Process p : started) {
-            try {
-                p.getOutputStream().close();
-            } catch (IOException e) {
-                // gone
-            }
+            closeQuietly(p.getOutputStream());
             if (p.info().command().map(c -> c.endsWith("sleep") || c.contains("python")).orElse(false)) {
                 p.destroyForcibly();
             }
@@ -351,6 +391,25 @@ final class McpdRig implements AutoCloseable {
             return;
         }
         deleteTree(stateDir);
+    }
+
+    /**
+     * Closes {@code c} on another thread and waits at most 1 s: a stream whose writer is blocked on a peer that
+     * stopped reading holds its lock, and the harness must not hang on it (the row reports the hang instead).
+     */
+    static void closeQuietly(java.io.Closeable c) {
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // gone
+            }
+        });
+        try {
+            t.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -74,11 +74,16 @@ final class Peer implements AutoCloseable {
                     garbage.incrementAndGet();
                     continue;
                 }
-                if (message.has("method") || !message.has("id")) {
+                if (message.has("method")) {
                     continue; // a notification (progress) or a server request
                 }
                 JsonNode idNode = message.get("id");
-                if (idNode.isNull()) {
+                if (idNode == null && !message.has("error")) {
+                    garbage.incrementAndGet(); // neither a request, a notification nor a response
+                    continue;
+                }
+                if (idNode == null || idNode.isNull()) {
+                    // JSON-RPC 2.0 §5 wants "id": null here; mcpd omits the member (noted in docs/reliability.md)
                     nullIdErrors.incrementAndGet(); // an error for a line the server could not attribute
                     firstAnswer.putIfAbsent(-1L, message);
                     continue;
@@ -266,11 +271,8 @@ final class Peer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            // gone
-        }
+        // a writer blocked on a peer that stopped reading holds the stream's lock: closing must not wait for it
+        McpdRig.closeQuietly(out);
         if (resource != null) {
             try {
                 resource.close();
