@@ -295,32 +295,39 @@ final class Faults {
 
         @Override
         public Row run(Path root) throws Exception {
-            try (Setup s = new Setup(root, Map.of(), 1)) {
+            try (Setup s = new Setup(root, Map.of("MCPD_DAEMON_SHUTDOWN_GRACE", "2s"), 1)) {
                 Snapshot before = McpdRig.snapshot(s.daemon);
+                // review finding 2's reproduction: a call in flight (its shutdown answer must be written), then
+                // requests whose answers are never read, so the connection's writer is blocked when SIGTERM comes
                 Peer stuck = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null), false);
-                String text = "x".repeat(32 * 1024);
+                stuck.writeLine(Peer.line(stuck.reserve(), "tools/call", Peer.call("diag_sleep", "{\"millis\":60000}")));
                 Thread writer = Thread.ofPlatform().daemon().start(() -> {
                     try {
-                        for (int i = 0; i < 300; i++) {
-                            stuck.writeLine(Peer.line(stuck.reserve(), "tools/call", Peer.call("diag_echo", "{\"text\":\"" + text + "\"}")));
+                        for (int i = 0; i < 3000; i++) {
+                            stuck.writeLine(Peer.line(stuck.reserve(), "tools/list", null));
                         }
                     } catch (IOException e) {
                         // closed by the daemon
                     }
                 });
-                writer.join(5000);
-                Thread.sleep(1000);
+                writer.join(1500);
                 long daemon = s.daemon;
                 long t0 = System.nanoTime();
                 McpdRig.signal(daemon, "TERM");
                 boolean exited = McpdRig.await(Duration.ofSeconds(15), () -> !McpdRig.alive(daemon));
                 long took = System.nanoTime() - t0;
+                boolean recordLeft = Files.exists(s.rig.record()) && s.rig.daemonPid() == daemon;
+                if (!exited) {
+                    McpdRig.signal(daemon, "KILL");
+                }
                 stuck.close();
                 Counts counts = s.counts();
                 List<Long> leaked = s.stop();
-                return row(name(), counts, before, before, leaked, exited ? null : "daemon still alive 15 s after SIGTERM",
-                        "300 × 32-KiB echo calls unread, then SIGTERM: daemon " + (exited ? "exited in " + ms(took)
-                                : "did not exit within 15 s (SIGKILLed by the harness)") + "; RSS after = before (daemon stopped)");
+                return row(name(), counts, before, before, leaked, exited ? null
+                        : "daemon still alive 15 s after SIGTERM (grace 2 s)" + (recordLeft ? ", its daemon.json and lock still held" : ""),
+                        "diag_sleep in flight + 3000 unread tools/list, then SIGTERM (MCPD_DAEMON_SHUTDOWN_GRACE=2s): daemon "
+                                + (exited ? "exited in " + ms(took) : "did not exit within 15 s (SIGKILLed by the harness)")
+                                + "; the proxy's requests are counted; RSS after = before (daemon stopped)");
             }
         }
     }
@@ -780,7 +787,9 @@ final class Faults {
                 Snapshot before = McpdRig.snapshot(s.daemon);
                 List<Peer> slow = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
-                    Peer p = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null));
+                    // no hello: the line never ends, so the first line (which would be the hello) is the slow one;
+                    // the per-hello cost is the 10,000-connection row's subject
+                    Peer p = s.rig.rawUnix(null);
                     p.writeRaw("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"p\":\"".getBytes(StandardCharsets.US_ASCII));
                     slow.add(p);
                 }
@@ -874,16 +883,29 @@ final class Faults {
                 Counts counts = s.counts().plus(new Counts(sent.get(), answered.get(), lost.get(), duplicated.get(), hung.get()));
                 List<Long> leaked = s.stop();
                 long rssGrowth = after == null || before == null ? 0 : after.rssKiB() - before.rssKiB();
+                String death = after == null ? "; daemon-exits.log: " + tail(s.rig.stateDir.resolve("daemon-exits.log"))
+                        + "; daemon.log: " + tail(s.rig.stateDir.resolve("daemon.log")) : "";
                 return row(name(), counts, before, after, leaked, rssGrowth > RSS_SLACK ? "RSS +" + rssGrowth / 1024 + " MiB after GC" : null,
                         CONNECTIONS + " connections in " + ms(took) + " (4 at a time); growth after GC: threads "
                                 + ChaosHarness.signed(after == null ? 0 : after.threads() - before.threads()) + ", fds "
                                 + ChaosHarness.signed(after == null ? 0 : after.fds() - before.fds()) + ", RSS "
                                 + ChaosHarness.signed(rssGrowth / 1024) + " MiB (threads before the GC: "
-                                + (beforeGc == null ? "-" : beforeGc.threads()) + ")");
+                                + (beforeGc == null ? "-" : beforeGc.threads()) + ")" + death);
             }
         }
 
         private static final long RSS_SLACK = ChaosHarness.RSS_SLACK_KIB;
+    }
+
+    /** The last line of a file that says something, shortened; "-" when there is none. */
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("\tat ")).toList();
+            String last = lines.isEmpty() ? "-" : lines.getLast();
+            return last.length() > 200 ? last.substring(0, 200) + "…" : last;
+        } catch (IOException e) {
+            return "-";
+        }
     }
 
     /** 5,000 requests written at once through a proxy; every one answered exactly once (review finding 7). */

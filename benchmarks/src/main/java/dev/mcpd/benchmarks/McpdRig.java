@@ -269,7 +269,20 @@ final class McpdRig implements AutoCloseable {
     }
 
     /** What {@code /proc} says about a process: threads, open fds, RSS (KiB), direct children; null if gone. */
-    record Snapshot(long pid, int threads, int fds, long rssKiB, int children) {}
+    record Snapshot(long pid, int threads, int fds, long rssKiB, int children, Map<String, Integer> threadNames) {
+
+        /** Thread names (digits dropped) that are more numerous here than in {@code earlier}, with the growth. */
+        String growthOver(Snapshot earlier) {
+            StringBuilder out = new StringBuilder();
+            threadNames.forEach((name, n) -> {
+                int d = n - earlier.threadNames.getOrDefault(name, 0);
+                if (d > 0) {
+                    out.append(out.isEmpty() ? "" : ", ").append('"').append(name).append("\" +").append(d);
+                }
+            });
+            return out.toString();
+        }
+    }
 
     static Snapshot snapshot(long pid) {
         try {
@@ -287,7 +300,17 @@ final class McpdRig implements AutoCloseable {
                 fds = (int) s.count();
             }
             int children = ProcessHandle.of(pid).map(p -> (int) p.children().count()).orElse(0);
-            return new Snapshot(pid, threads, fds, rss, children);
+            Map<String, Integer> names = new java.util.TreeMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        names.merge(Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+                    } catch (IOException e) {
+                        // the thread ended
+                    }
+                }
+            }
+            return new Snapshot(pid, threads, fds, rss, children, names);
         } catch (IOException | RuntimeException e) {
             return null;
         }
