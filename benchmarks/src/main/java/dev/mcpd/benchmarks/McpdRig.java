@@ -150,8 +150,13 @@ final class McpdRig implements AutoCloseable {
 
     /** {@code daemon_status}'s structured content, asked over a raw (legacy, hello-less) socket connection. */
     JsonNode status() throws IOException {
+        return status(socket());
+    }
+
+    /** {@code daemon_status}'s structured content from the daemon listening on {@code socket}. */
+    static JsonNode status(Path socket) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket()));
+            channel.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(channel);
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             in.readLine(); // the daemon's hello
