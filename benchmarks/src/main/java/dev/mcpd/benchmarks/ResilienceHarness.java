@@ -8,15 +8,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +33,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class ResilienceHarness {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = McpdRig.JSON;
     private static final int PROXIES = 8;
     private static final int RUN_SECONDS = 20;
     private static final int KILL_AFTER_SECONDS = 5;
@@ -216,20 +211,7 @@ public final class ResilienceHarness {
     }
 
     private JsonNode daemonStatus() throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(stateDir.resolve("daemon.sock")));
-            OutputStream out = Channels.newOutputStream(channel);
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-            in.readLine(); // the daemon's hello
-            out.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"daemon_status\","
-                    + "\"arguments\":{}}}\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            String line = in.readLine();
-            if (line == null) {
-                throw new IOException("closed");
-            }
-            return JSON.readTree(line).path("result").path("structuredContent");
-        }
+        return McpdRig.status(stateDir.resolve("daemon.sock"));
     }
 
     private void stopDaemon() throws Exception {
@@ -260,9 +242,7 @@ public final class ResilienceHarness {
     }
 
     private void deleteStateDir() throws IOException {
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        McpdRig.deleteTree(stateDir);
     }
 
     private static void awaitFile(Path path) throws InterruptedException {
