@@ -49,6 +49,12 @@ class DaemonEnvironmentTest {
     }
 
     @Test
+    void everyDaemonSettingReachesALaunchedDaemon() { // a new MCPD_DAEMON_* key left out was silently dropped
+        assertThat(McpdCli.DAEMON_SETTINGS).containsAll(
+                McpdConfig.KEYS.stream().filter(key -> key.startsWith("MCPD_DAEMON_")).toList());
+    }
+
+    @Test
     void aSessionIsToldEachDaemonWideSettingItAsksForDifferently() {
         Map<String, String> ours = Map.of("MCPD_ENGINES", "diagnostics", "MCPD_DAEMON_IDLE_TIMEOUT", "5m", "DOCKER_HOST", "x");
         Map<String, String> daemons = Map.of("MCPD_ENGINES", "containers", "MCPD_DAEMON_IDLE_TIMEOUT", "5m",
