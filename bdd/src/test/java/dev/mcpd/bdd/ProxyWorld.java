@@ -256,8 +256,15 @@ public final class ProxyWorld {
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
                 try {
-                    String cmdline = Files.readString(dir.resolve("cmdline")).replace('\0', ' ');
+                    String raw = Files.readString(dir.resolve("cmdline"));
+                    String cmdline = raw.replace('\0', ' ');
                     if (!cmdline.contains("dev.mcpd.bootstrap.Main daemon run") && !cmdline.contains(" daemon run")) {
+                        continue;
+                    }
+                    // the JVM only: the launcher's waiting `sh -c 'setsid "$@"' … daemon run` carries the same words
+                    // (ADR 0012) but is not a daemon
+                    String program = raw.split("\0", 2)[0];
+                    if (!program.equals("java") && !program.endsWith("/java")) {
                         continue;
                     }
                     String environ = Files.readString(dir.resolve("environ"));
