@@ -716,7 +716,10 @@ final class Faults {
                 Set<Long> proxyPids = ConcurrentHashMap.newKeySet();
                 proxies.forEach(p -> proxyPids.add(p.pid()));
                 List<Long> daemons = rig.processesOfThisRig(proxyPids).stream()
-                        .filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).map(c -> c.contains("daemon")).orElse(false))
+                        // JVMs only: the launcher's waiting `sh -c 'setsid "$@"' … daemon run` is not a daemon (ADR 0012)
+                        .filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::info)
+                                .filter(info -> info.command().map(c -> c.endsWith("/java")).orElse(false))
+                                .flatMap(ProcessHandle.Info::commandLine).map(c -> c.contains("daemon")).orElse(false))
                         .toList();
                 boolean allClients = McpdRig.await(Duration.ofSeconds(10), () -> rig.clientProxyPids().containsAll(proxyPids));
                 Snapshot snap = McpdRig.snapshot(daemon);

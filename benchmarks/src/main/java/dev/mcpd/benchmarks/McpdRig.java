@@ -182,12 +182,13 @@ final class McpdRig implements AutoCloseable {
         return pids;
     }
 
-    /** The number of the daemon's clients with a hello (a proxy pid), from {@code daemon_status}; -1 if no answer. */
+    /** The number of the daemon's clients with a hello (a proxy pid, kernel-given or reported), from {@code daemon_status}; -1 if no answer. */
     int helloClients() {
         try {
             int[] n = {0};
             status().path("clients").forEach(c -> {
-                if (c.path("proxyPid").asLong() > 0) {
+                // a TCP client's pids are only reported (review finding 10: never watched, so no proxyPid)
+                if (c.path("proxyPid").asLong() > 0 || c.path("reportedProxyPid").asLong() > 0) {
                     n[0]++;
                 }
             });
