@@ -541,6 +541,16 @@ final class Faults {
         return t.length() > 120 ? t.substring(0, 120) + "…" : t;
     }
 
+    /** hyperd after a first query: its pid, or why the row is skipped (it did not start). */
+    private record WarmHyperd(long pid, String failure) {}
+
+    private static WarmHyperd warmHyperd(Setup s, Peer peer) throws Exception {
+        JsonNode warm = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 1\"}"), START);
+        long hyperd = McpdRig.descendant(s.daemon, "hyperd").orElse(0L);
+        return ok(warm) && hyperd != 0 ? new WarmHyperd(hyperd, null)
+                : new WarmHyperd(0, "hyperd did not start: " + text(warm));
+    }
+
     /** hyperd SIGSTOPped mid-query: the call gets its deadline error (MCPD_DAEMON_CALL_TIMEOUT=5s) (B-B3). */
     static final class HyperdFrozen implements Fault {
         @Override
@@ -555,12 +565,12 @@ final class Faults {
             }
             try (Setup s = new Setup(root, Map.of(), 1)) {
                 Peer peer = s.peers.getFirst();
-                JsonNode warm = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 1\"}"), START);
-                long hyperd = McpdRig.descendant(s.daemon, "hyperd").orElse(0L);
-                if (!ok(warm) || hyperd == 0) {
+                WarmHyperd warm = warmHyperd(s, peer);
+                if (warm.failure() != null) {
                     s.stop();
-                    return skip(name(), "hyperd did not start: " + text(warm));
+                    return skip(name(), warm.failure());
                 }
+                long hyperd = warm.pid();
                 Snapshot before = McpdRig.snapshot(s.daemon);
                 McpdRig.signal(hyperd, "STOP");
                 long t0 = System.nanoTime();
@@ -593,12 +603,12 @@ final class Faults {
             }
             try (Setup s = new Setup(root, Map.of(), 1)) {
                 Peer peer = s.peers.getFirst();
-                JsonNode warm = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 1\"}"), START);
-                long hyperd = McpdRig.descendant(s.daemon, "hyperd").orElse(0L);
-                if (!ok(warm) || hyperd == 0) {
+                WarmHyperd warm = warmHyperd(s, peer);
+                if (warm.failure() != null) {
                     s.stop();
-                    return skip(name(), "hyperd did not start: " + text(warm));
+                    return skip(name(), warm.failure());
                 }
+                long hyperd = warm.pid();
                 Snapshot before = McpdRig.snapshot(s.daemon);
                 McpdRig.signal(hyperd, "KILL");
                 McpdRig.await(Duration.ofSeconds(5), () -> !McpdRig.alive(hyperd));
