@@ -6,19 +6,15 @@ import dev.mcpd.domain.fake.InMemoryClientRegistry;
 import dev.mcpd.domain.fake.InMemoryLivenessProbe;
 import dev.mcpd.domain.fake.InMemoryTransport;
 import dev.mcpd.domain.model.ClientId;
-import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.policy.ExpirationPolicy;
 import dev.mcpd.domain.policy.ExpirationResult;
 import dev.mcpd.domain.policy.ExpirationStatus;
-import dev.mcpd.domain.port.StateDirectory;
 import dev.mcpd.domain.testing.ManualClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -148,7 +144,7 @@ class BackstopAndEndpointPoliciesTest {
     @Nested
     class EndpointLost {
 
-        private final FakeStateDirectory state = new FakeStateDirectory();
+        private final InMemoryStateDirectory state = new InMemoryStateDirectory();
         private final InMemoryTransport unix = new InMemoryTransport("unix");
         private final InMemoryTransport tcp = new InMemoryTransport("tcp");
         private final ExpirationPolicy endpointLost = ExpirationPolicies.endpointLost(state, List.of(unix, tcp));
@@ -207,58 +203,6 @@ class BackstopAndEndpointPoliciesTest {
 
             assertThat(result.status()).isEqualTo(ExpirationStatus.IMMEDIATE_EXPIRE);
             assertThat(result.reason()).contains("daemon.lock");
-        }
-    }
-
-    /** Just enough of a state dir for {@link ExpirationPolicies#endpointLost}: a settable integrity problem. */
-    private static final class FakeStateDirectory implements StateDirectory {
-        volatile String problem;
-
-        @Override
-        public Path root() {
-            return Path.of("/tmp/x");
-        }
-
-        @Override
-        public Path socketPath() {
-            return root().resolve("daemon.sock");
-        }
-
-        @Override
-        public Path logPath() {
-            return root().resolve("daemon.log");
-        }
-
-        @Override
-        public void prepare() {}
-
-        @Override
-        public Optional<ScopeLock> tryLock() {
-            return Optional.of(() -> {});
-        }
-
-        @Override
-        public Optional<DaemonRecord> readRecord() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void writeRecord(DaemonRecord record) {}
-
-        @Override
-        public void removeRecordAndSocket() {}
-
-        @Override
-        public Optional<String> integrityProblem() {
-            return Optional.ofNullable(problem);
-        }
-
-        @Override
-        public void recordExit(String line) {}
-
-        @Override
-        public List<String> recentExits(int limit) {
-            return List.of();
         }
     }
 }

@@ -14,6 +14,8 @@ final class InMemoryStateDirectory implements StateDirectory {
     private final AtomicBoolean locked = new AtomicBoolean();
     private final List<String> exits = new ArrayList<>();
     private volatile DaemonRecord record;
+    /** What {@link #integrityProblem()} reports; null: intact. */
+    volatile String problem;
 
     @Override
     public Path root() {
@@ -59,7 +61,7 @@ final class InMemoryStateDirectory implements StateDirectory {
 
     @Override
     public Optional<String> integrityProblem() {
-        return Optional.empty();
+        return Optional.ofNullable(problem);
     }
 
     @Override
