@@ -16,7 +16,7 @@ import dev.mcpd.benchmarks.ChaosHarness.Fault;
 import dev.mcpd.benchmarks.ChaosHarness.Row;
 import dev.mcpd.benchmarks.Faults.Setup;
 import dev.mcpd.benchmarks.Faults.WarmHyperd;
-import dev.mcpd.benchmarks.McpdRig.Snapshot;
+import dev.mcpd.benchmarks.Procfs.Snapshot;
 import dev.mcpd.benchmarks.Peer.Counts;
 import java.io.IOException;
 import java.net.Socket;
@@ -42,7 +42,7 @@ final class BackendFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Process proxy = s.rig.startProxy(Map.of("DOCKER_HOST", "unix://" + s.rig.stateDir.resolve("missing.sock")), "docker-down");
                 Peer peer = Peer.of(proxy);
                 s.peers.add(peer);
@@ -83,7 +83,7 @@ final class BackendFaults {
                     s.stop();
                     return skip(name(), warm.failure());
                 }
-                return attack(s, peer, warm.pid(), McpdRig.snapshot(s.daemon));
+                return attack(s, peer, warm.pid(), Procfs.snapshot(s.daemon));
             }
         }
 
@@ -100,11 +100,11 @@ final class BackendFaults {
 
         @Override
         Row attack(Setup s, Peer peer, long hyperd, Snapshot before) throws Exception {
-            McpdRig.signal(hyperd, "STOP");
+            Procfs.signal(hyperd, "STOP");
             long t0 = System.nanoTime();
             JsonNode frozen = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 2\"}"), Duration.ofSeconds(20));
             long took = System.nanoTime() - t0;
-            McpdRig.signal(hyperd, "CONT");
+            Procfs.signal(hyperd, "CONT");
             JsonNode thawed = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 3\"}"), Duration.ofSeconds(30));
             Snapshot after = settle(s.daemon, before);
             Counts counts = s.counts();
@@ -125,11 +125,11 @@ final class BackendFaults {
 
         @Override
         Row attack(Setup s, Peer peer, long hyperd, Snapshot before) throws Exception {
-            McpdRig.signal(hyperd, "KILL");
-            McpdRig.await(Duration.ofSeconds(5), () -> !McpdRig.alive(hyperd));
+            Procfs.signal(hyperd, "KILL");
+            McpdRig.await(Duration.ofSeconds(5), () -> !Procfs.alive(hyperd));
             JsonNode first = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 2\"}"), Duration.ofSeconds(30));
             JsonNode second = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 3\"}"), Duration.ofSeconds(30));
-            long fresh = McpdRig.descendant(s.daemon, "hyperd").orElse(0L);
+            long fresh = Procfs.descendant(s.daemon, "hyperd").orElse(0L);
             Snapshot after = settle(s.daemon, before);
             Counts counts = s.counts();
             List<Long> leaked = s.stop();
@@ -162,7 +162,7 @@ final class BackendFaults {
                     return skip(name(), "the daemon did not listen on TCP (MCPD_TCP_LISTEN not taken from the first proxy?): "
                             + record.path("endpoints"));
                 }
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Socket[] socket = new Socket[1];
                 int colon = tcp.lastIndexOf(':');
                 Peer raw = McpdRig.rawTcp(tcp.substring(0, colon), Integer.parseInt(tcp.substring(colon + 1)),

@@ -141,7 +141,7 @@ final class Faults {
 
     static WarmHyperd warmHyperd(Setup s, Peer peer) throws Exception {
         JsonNode warm = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 1\"}"), START);
-        long hyperd = McpdRig.descendant(s.daemon, "hyperd").orElse(0L);
+        long hyperd = Procfs.descendant(s.daemon, "hyperd").orElse(0L);
         return ok(warm) && hyperd != 0 ? new WarmHyperd(hyperd, null)
                 : new WarmHyperd(0, "hyperd did not start: " + text(warm));
     }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpd.benchmarks.ChaosHarness.Fault;
 import dev.mcpd.benchmarks.ChaosHarness.Row;
 import dev.mcpd.benchmarks.Faults.Setup;
-import dev.mcpd.benchmarks.McpdRig.Snapshot;
+import dev.mcpd.benchmarks.Procfs.Snapshot;
 import dev.mcpd.benchmarks.Peer.Counts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Peer stuck = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null), false);
                 String text = "x".repeat(32 * 1024);
                 AtomicLong written = new AtomicLong();
@@ -56,7 +56,7 @@ final class PeerFaults {
                     }
                 });
                 loadWith(s.peers, 6, 0.1, () -> {});
-                Snapshot during = McpdRig.snapshot(s.daemon);
+                Snapshot during = Procfs.snapshot(s.daemon);
                 long maxLatency = s.peers.getFirst().maxLatencyMicros();
                 stuck.close();
                 writer.join(5000);
@@ -80,7 +80,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of("MCPD_DAEMON_SHUTDOWN_GRACE", "2s"), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 // review finding 2's reproduction: a call in flight (its shutdown answer must be written), then
                 // requests whose answers are never read, so the connection's writer is blocked when SIGTERM comes
                 Peer stuck = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null), false);
@@ -97,12 +97,12 @@ final class PeerFaults {
                 writer.join(1500);
                 long daemon = s.daemon;
                 long t0 = System.nanoTime();
-                McpdRig.signal(daemon, "TERM");
-                boolean exited = McpdRig.await(Duration.ofSeconds(15), () -> !McpdRig.alive(daemon));
+                Procfs.signal(daemon, "TERM");
+                boolean exited = McpdRig.await(Duration.ofSeconds(15), () -> !Procfs.alive(daemon));
                 long took = System.nanoTime() - t0;
                 boolean recordLeft = Files.exists(s.rig.record()) && s.rig.daemonPid() == daemon;
                 if (!exited) {
-                    McpdRig.signal(daemon, "KILL");
+                    Procfs.signal(daemon, "KILL");
                 }
                 stuck.close();
                 Counts counts = s.counts();
@@ -126,7 +126,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Peer raw = s.rig.rawUnix("{\"mcpd_client\":2,\"pid\":" + ProcessHandle.current().pid() + ",\"env\":{}}");
                 s.peers.add(raw);
                 for (int i = 0; i < 10; i++) {
@@ -155,7 +155,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Peer raw = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null));
                 raw.ask("ping", null, ANSWER);
                 byte[] line = new byte[16 * 1024 * 1024 + 1 + 1];
@@ -198,7 +198,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 List<Peer> slow = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
                     // no hello: the line never ends, so the first line (which would be the hello) is the slow one;
@@ -226,7 +226,7 @@ final class PeerFaults {
                 });
                 loadWith(s.peers, 5, 0.1, () -> {});
                 dribbler.join();
-                Snapshot during = McpdRig.snapshot(s.daemon);
+                Snapshot during = Procfs.snapshot(s.daemon);
                 long dropped = slow.stream().filter(Peer::ended).count();
                 slow.forEach(Peer::close);
                 long maxLatency = s.peers.getFirst().maxLatencyMicros();
@@ -259,8 +259,8 @@ final class PeerFaults {
                         p.ask("ping", null, ANSWER);
                     }
                 }
-                McpdRig.gc(s.daemon);
-                Snapshot before = settle(s.daemon, McpdRig.snapshot(s.daemon));
+                Procfs.gc(s.daemon);
+                Snapshot before = settle(s.daemon, Procfs.snapshot(s.daemon));
                 AtomicLong sent = new AtomicLong();
                 AtomicLong answered = new AtomicLong();
                 AtomicLong lost = new AtomicLong();
@@ -291,8 +291,8 @@ final class PeerFaults {
                     t.join();
                 }
                 long took = System.nanoTime() - t0;
-                Snapshot beforeGc = McpdRig.snapshot(s.daemon);
-                McpdRig.gc(s.daemon);
+                Snapshot beforeGc = Procfs.snapshot(s.daemon);
+                Procfs.gc(s.daemon);
                 Snapshot after = settle(s.daemon, before);
                 Counts counts = s.counts().plus(new Counts(sent.get(), answered.get(), lost.get(), duplicated.get(), hung.get()));
                 List<Long> leaked = s.stop();
@@ -323,7 +323,7 @@ final class PeerFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Peer peer = s.peers.getFirst();
                 StringBuilder burst = new StringBuilder();
                 for (int i = 0; i < REQUESTS; i++) {

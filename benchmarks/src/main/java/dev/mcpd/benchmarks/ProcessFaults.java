@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpd.benchmarks.ChaosHarness.Fault;
 import dev.mcpd.benchmarks.ChaosHarness.Row;
 import dev.mcpd.benchmarks.Faults.Setup;
-import dev.mcpd.benchmarks.McpdRig.Snapshot;
+import dev.mcpd.benchmarks.Procfs.Snapshot;
 import dev.mcpd.benchmarks.Peer.Counts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,17 +50,17 @@ final class ProcessFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 4)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 long old = s.daemon;
                 long[] killedAt = {0};
                 loadWith(s.peers, 8, 2, () -> {
                     killedAt[0] = System.nanoTime();
-                    McpdRig.signal(old, signal);
+                    Procfs.signal(old, signal);
                 });
                 long fresh = s.rig.awaitDaemon(old, Duration.ofSeconds(10));
                 boolean allBack = fresh != 0 && McpdRig.await(Duration.ofSeconds(10), () -> s.rig.helloClients() >= 4);
-                Snapshot after = fresh == 0 ? null : McpdRig.snapshot(fresh);
-                boolean oldGone = !McpdRig.alive(old);
+                Snapshot after = fresh == 0 ? null : Procfs.snapshot(fresh);
+                boolean oldGone = !Procfs.alive(old);
                 Counts counts = s.counts();
                 List<Long> leaked = s.stop();
                 String problem = !oldGone ? "old daemon still alive" : fresh == 0 ? "no new daemon within 10 s"
@@ -91,7 +91,7 @@ final class ProcessFaults {
                     peer.ask("ping", null, ANSWER);
                 }
                 McpdRig.await(Duration.ofSeconds(5), () -> s.rig.clientProxyPids().contains(proxy.pid()));
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 long t0 = System.nanoTime();
                 host.destroyForcibly();
                 boolean proxyExited = proxy.waitFor(10, TimeUnit.SECONDS);
@@ -133,7 +133,7 @@ final class ProcessFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Process python = s.rig.start(List.of("python3", "-c", SCRIPT, s.rig.socket().toString()));
                 String line = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 if (line == null) {
@@ -149,7 +149,7 @@ final class ProcessFaults {
                 python.waitFor();
                 boolean reaped = McpdRig.await(Duration.ofSeconds(10), () -> !s.rig.clientProxyPids().contains(python.pid()));
                 long reapedAt = System.nanoTime();
-                boolean childAlive = McpdRig.alive(child);
+                boolean childAlive = Procfs.alive(child);
                 ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
                 Snapshot after = settle(s.daemon, before);
                 Counts counts = s.counts().plus(new Counts(1, answered ? 1 : 0, answered ? 0 : 1, 0, 0));
@@ -172,16 +172,16 @@ final class ProcessFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 2)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 long frozen = s.proxies.getFirst().pid();
                 loadWith(s.peers, 8, 2, () -> {
-                    McpdRig.signal(frozen, "STOP");
+                    Procfs.signal(frozen, "STOP");
                     try {
                         Thread.sleep(3000);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    McpdRig.signal(frozen, "CONT");
+                    Procfs.signal(frozen, "CONT");
                 });
                 long other = s.peers.get(1).maxLatencyMicros();
                 Snapshot after = settle(s.daemon, before);
@@ -206,8 +206,8 @@ final class ProcessFaults {
                 long old = s.daemon;
                 s.peers.getFirst().close();
                 s.proxies.getFirst().waitFor(10, TimeUnit.SECONDS);
-                McpdRig.signal(old, "KILL");
-                McpdRig.await(Duration.ofSeconds(5), () -> !McpdRig.alive(old));
+                Procfs.signal(old, "KILL");
+                McpdRig.await(Duration.ofSeconds(5), () -> !Procfs.alive(old));
                 boolean stale = Files.exists(s.rig.record()) && Files.exists(s.rig.socket())
                         && Files.exists(s.rig.stateDir.resolve("daemon.lock"));
                 Process proxy = s.rig.startProxy(Map.of(), "after-stale");
@@ -220,7 +220,7 @@ final class ProcessFaults {
                     peer.ask("ping", null, ANSWER);
                 }
                 long fresh = s.rig.awaitDaemon(old, Duration.ofSeconds(5));
-                Snapshot snap = fresh == 0 ? null : McpdRig.snapshot(fresh);
+                Snapshot snap = fresh == 0 ? null : Procfs.snapshot(fresh);
                 Counts counts = peer.counts(); // the first proxy's initialize was answered before the kill
                 List<Long> leaked = s.stop();
                 return row(name(), counts, snap, snap, leaked, !stale ? "SIGKILL left no stale files to test with"
@@ -240,7 +240,7 @@ final class ProcessFaults {
         @Override
         public Row run(Path root) throws Exception {
             try (Setup s = new Setup(root, Map.of(), 1)) {
-                Snapshot before = McpdRig.snapshot(s.daemon);
+                Snapshot before = Procfs.snapshot(s.daemon);
                 Process host = s.rig.start(List.of("sleep", "600"));
                 long hostPid = host.pid();
                 Peer raw = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), hostPid, null));
@@ -325,7 +325,7 @@ final class ProcessFaults {
                                 .flatMap(ProcessHandle.Info::commandLine).map(c -> c.contains("daemon")).orElse(false))
                         .toList();
                 boolean allClients = McpdRig.await(Duration.ofSeconds(10), () -> rig.clientProxyPids().containsAll(proxyPids));
-                Snapshot snap = McpdRig.snapshot(daemon);
+                Snapshot snap = Procfs.snapshot(daemon);
                 Counts counts = peers.stream().map(Peer::counts).reduce(Counts.ZERO, Counts::plus);
                 peers.forEach(Peer::close);
                 List<Long> leaked = rig.stopAll();
