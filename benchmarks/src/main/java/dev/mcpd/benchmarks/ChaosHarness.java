@@ -1,6 +1,6 @@
 package dev.mcpd.benchmarks;
 
-import dev.mcpd.benchmarks.McpdRig.Snapshot;
+import dev.mcpd.benchmarks.Procfs.Snapshot;
 import dev.mcpd.benchmarks.Peer.Counts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,12 +112,12 @@ public final class ChaosHarness {
      * connection's thread ends asynchronously), then returns the snapshot.
      */
     static Snapshot settle(long pid, Snapshot before) throws InterruptedException {
-        Snapshot[] last = {McpdRig.snapshot(pid)};
+        Snapshot[] last = {Procfs.snapshot(pid)};
         if (before == null) {
             return last[0];
         }
         McpdRig.await(Duration.ofSeconds(5), () -> {
-            last[0] = McpdRig.snapshot(pid);
+            last[0] = Procfs.snapshot(pid);
             return last[0] == null || (last[0].threads() - before.threads() <= THREAD_SLACK / 2
                     && last[0].fds() - before.fds() <= FD_SLACK / 2);
         });

@@ -10,6 +10,7 @@ import dev.mcpd.adapter.secondary.hyperd.HyperdSupervisor;
 import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClient;
 import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClientConfig;
 import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,9 +25,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,22 +45,11 @@ public final class HyperdHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POINT_QUERY = "SELECT a, b FROM bench WHERE a = ";
 
-    private final Path root;
-    private final Path stateDir;
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private final McpdScope scope;
 
     private HyperdHarness(Path root, Path hyperd) throws IOException {
-        this.root = root;
-        this.stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-bench-h-");
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_STATE_DIR", stateDir.toString());
-        env.put("MCPD_ENGINES", "hyperd");
-        env.put("MCPD_HYPERD_PATH", hyperd.toString());
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+        this.scope = McpdScope.create(root, "mcpd-bench-h-").env("MCPD_ENGINES", "hyperd")
+                .env("MCPD_HYPERD_PATH", hyperd.toString()).env("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,7 +57,12 @@ public final class HyperdHarness {
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         HyperdBinaryLocator.Located located = HyperdBinaryLocator.system();
         Path hyperd = located.binary().orElseThrow(() -> new IllegalStateException(located.whyMissing()));
-        new HyperdHarness(root, hyperd).run(queries, hyperd);
+        HyperdHarness harness = new HyperdHarness(root, hyperd);
+        try {
+            harness.run(queries, hyperd);
+        } finally {
+            harness.scope.close();
+        }
     }
 
     private void run(int queries, Path hyperd) throws Exception {
@@ -98,7 +93,7 @@ public final class HyperdHarness {
             // hyperd listens on a Unix-domain socket only (ADR 0013): tab.domain://<dir>/domain/<name>.
             int split = endpoint.lastIndexOf("/domain/");
             String socket = endpoint.substring("tab.domain://".length(), split) + "/" + endpoint.substring(split + 8);
-            java.util.Properties properties = new java.util.Properties();
+            Properties properties = new Properties();
             properties.setProperty("user", "tableau_internal_user");
             properties.setProperty("preferQueryMode", "extendedForPrepared");
             properties.setProperty("sslmode", "disable");
@@ -232,10 +227,7 @@ public final class HyperdHarness {
     }
 
     private void stopDaemon() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/mcpd").toString(), "daemon", "stop");
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process stop = builder.redirectErrorStream(true).start();
+        Process stop = scope.builder("daemon", "stop").redirectErrorStream(true).start();
         stop.getInputStream().readAllBytes();
         stop.waitFor(30, TimeUnit.SECONDS);
     }
@@ -248,10 +240,7 @@ public final class HyperdHarness {
         private long id;
 
         Session() throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/mcpd").toString(), "serve", "--mcp");
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = scope.builder("serve", "--mcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
             in = process.getOutputStream();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),

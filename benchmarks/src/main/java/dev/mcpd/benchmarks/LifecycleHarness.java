@@ -4,6 +4,7 @@ import static dev.mcpd.benchmarks.Report.histogram;
 import static dev.mcpd.benchmarks.Report.ms;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
@@ -15,10 +16,12 @@ import dev.mcpd.application.daemon.DaemonIdentity;
 import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -29,8 +32,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,23 +59,15 @@ public final class LifecycleHarness {
     private static final Duration SWEEP = Duration.ofMillis(500);
 
     private final Path root;
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private McpdScope scope;
     private Path stateDir;
 
     private LifecycleHarness(Path root) {
         this.root = root;
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_ENGINES", "diagnostics");
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
-        env.put("MCPD_LOG_LEVEL", "warn");
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Path root = Path.of(args[0]).toAbsolutePath().normalize();
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         LifecycleHarness harness = new LifecycleHarness(root);
@@ -135,7 +128,7 @@ public final class LifecycleHarness {
             try {
                 daemon.run();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         try {
@@ -214,13 +207,8 @@ public final class LifecycleHarness {
 
     private Process startDaemon(Map<String, String> settings) throws Exception {
         newStateDir();
-        ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/mcpd").toString(), "daemon", "run")
-                .redirectErrorStream(true).redirectOutput(stateDir.resolve("daemon-run.out").toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.environment().put("MCPD_STATE_DIR", stateDir.toString());
-        builder.environment().putAll(settings);
-        Process daemon = builder.start();
+        Process daemon = scope.builder(scope.command("daemon", "run"), settings).redirectErrorStream(true)
+                .redirectOutput(stateDir.resolve("daemon-run.out").toFile()).start();
         awaitFile(stateDir.resolve("daemon.json"));
         awaitFile(stateDir.resolve("daemon.sock"));
         return daemon;
@@ -236,27 +224,20 @@ public final class LifecycleHarness {
     }
 
     private void newStateDir() throws IOException {
-        stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-life-bench-");
+        scope = McpdScope.create(root, "mcpd-life-bench-").env("MCPD_ENGINES", "diagnostics")
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s").env("MCPD_LOG_LEVEL", "warn");
+        stateDir = scope.stateDir();
     }
 
-    private void deleteStateDir() throws IOException {
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    private void deleteStateDir() throws InterruptedException {
+        scope.close();
+    }
+
+    private static void awaitFile(Path path) {
+        if (!McpdRig.await(Duration.ofSeconds(60), () -> Files.exists(path))) {
+            throw new IllegalStateException(path + " did not appear within 60 s");
         }
     }
-
-    private static void awaitFile(Path path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(path)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(path + " did not appear within 60 s");
-            }
-            Thread.sleep(10);
-        }
-    }
-
-
-
 
     /** A raw connection to the daemon's socket, past the daemon's hello. */
     private final class Client implements AutoCloseable {

@@ -2,32 +2,34 @@ package dev.mcpd.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.McpdScope;
+import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One private mcpd installation for a harness run: a fresh state directory (0700, under /tmp), the environment real
@@ -44,7 +46,7 @@ final class McpdRig implements AutoCloseable {
 
     final Path root;
     final Path stateDir;
-    final Map<String, String> env = new LinkedHashMap<>();
+    private final McpdScope scope;
     private final List<Process> started = new ArrayList<>();
 
     /**
@@ -53,16 +55,9 @@ final class McpdRig implements AutoCloseable {
      */
     McpdRig(Path root, Map<String, String> settings) throws IOException {
         this.root = root;
-        this.stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-chaos-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_STATE_DIR", stateDir.toString());
-        env.put("MCPD_LOG_LEVEL", System.getenv().getOrDefault("MCPD_BENCH_LOG_LEVEL", "warn"));
-        env.putAll(settings);
+        this.scope = McpdScope.create(root, "mcpd-chaos-").launchByJar()
+                .env("MCPD_LOG_LEVEL", System.getenv().getOrDefault("MCPD_BENCH_LOG_LEVEL", "warn")).env(settings);
+        this.stateDir = scope.stateDir();
     }
 
     Path record() {
@@ -75,13 +70,8 @@ final class McpdRig implements AutoCloseable {
 
     /** Starts a real proxy ({@code mcpd serve --mcp}) with this rig's environment plus {@code extra}. */
     Process startProxy(Map<String, String> extra, String name) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaBin(), "--enable-native-access=ALL-UNNAMED", "-jar",
-                root.resolve("bootstrap/target/mcpd.jar").toString(), "serve", "--mcp")
-                .redirectError(stateDir.resolve(name + ".err").toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.environment().putAll(extra);
-        return track(builder.start());
+        return track(scope.builder(scope.command("serve", "--mcp"), extra)
+                .redirectError(stateDir.resolve(name + ".err").toFile()).start());
     }
 
     /** Starts any helper process (a stand-in host, a python client) and remembers it for {@link #close()}. */
@@ -92,10 +82,6 @@ final class McpdRig implements AutoCloseable {
     private Process track(Process p) {
         started.add(p);
         return p;
-    }
-
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The pid in {@code daemon.json}, or 0 when there is none (yet) or it is being rewritten. */
@@ -121,7 +107,7 @@ final class McpdRig implements AutoCloseable {
         long[] pid = new long[1];
         await(timeout, () -> {
             long p = daemonPid();
-            if (p != 0 && p != not && alive(p) && Files.exists(socket())) {
+            if (p != 0 && p != not && Procfs.alive(p) && Files.exists(socket())) {
                 pid[0] = p;
                 return true;
             }
@@ -130,22 +116,20 @@ final class McpdRig implements AutoCloseable {
         return pid[0];
     }
 
-    /** Polls {@code condition} every 10 ms for at most {@code timeout}; whether it became true. */
-    static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
+    /** Waits (polling every 10 ms) at most {@code timeout} for {@code condition}; whether it became true. */
+    static boolean await(Duration timeout, BooleanSupplier condition) {
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                    .until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
     }
 
-    static boolean alive(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    /** Live processes of this rig (their command line or environment names its state dir), except {@code except}. */
+    List<Long> processesOfThisRig(Set<Long> except) {
+        return Procfs.naming(stateDir.toString(), except);
     }
 
     /** {@code daemon_status}'s structured content, asked over a raw (legacy, hello-less) socket connection. */
@@ -158,7 +142,7 @@ final class McpdRig implements AutoCloseable {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             OutputStream out = Channels.newOutputStream(channel);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+            var in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
             in.readLine(); // the daemon's hello
             out.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"daemon_status\","
                     + "\"arguments\":{}}}\n").getBytes(StandardCharsets.UTF_8));
@@ -274,115 +258,6 @@ final class McpdRig implements AutoCloseable {
                 + (token == null ? "" : ",\"token\":\"" + token + "\"") + "}";
     }
 
-    /** What {@code /proc} says about a process: threads, open fds, RSS (KiB), direct children; null if gone. */
-    record Snapshot(long pid, int threads, int fds, long rssKiB, int children, Map<String, Integer> threadNames) {
-
-        /** Thread names (digits dropped) that are more numerous here than in {@code earlier}, with the growth. */
-        String growthOver(Snapshot earlier) {
-            StringBuilder out = new StringBuilder();
-            threadNames.forEach((name, n) -> {
-                int d = n - earlier.threadNames.getOrDefault(name, 0);
-                if (d > 0) {
-                    out.append(out.isEmpty() ? "" : ", ").append('"').append(name).append("\" +").append(d);
-                }
-            });
-            return out.toString();
-        }
-    }
-
-    static Snapshot snapshot(long pid) {
-        try {
-            int threads = 0;
-            long rss = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("Threads:")) {
-                    threads = Integer.parseInt(line.substring(8).strip());
-                } else if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.substring(6).replace("kB", "").strip());
-                }
-            }
-            int fds;
-            try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                fds = (int) s.count();
-            }
-            int children = ProcessHandle.of(pid).map(p -> (int) p.children().count()).orElse(0);
-            Map<String, Integer> names = new java.util.TreeMap<>();
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    try {
-                        names.merge(Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#"), 1, Integer::sum);
-                    } catch (IOException e) {
-                        // the thread ended
-                    }
-                }
-            }
-            return new Snapshot(pid, threads, fds, rss, children, names);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** Runs a full GC in {@code pid} ({@code jcmd PID GC.run}), so heap growth is not mistaken for a leak. */
-    static void gc(long pid) {
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            p.waitFor(20, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            // no GC: the numbers are then an upper bound
-        }
-    }
-
-    /**
-     * Live processes that belong to this rig: any whose command line or environment names the state directory
-     * (proxies, the daemon, hyperd, children of engines), except {@code except}.
-     */
-    List<Long> processesOfThisRig(Set<Long> except) {
-        List<Long> found = new ArrayList<>();
-        String needle = stateDir.toString();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                long pid = Long.parseLong(name);
-                if (pid == ProcessHandle.current().pid() || except.contains(pid)) {
-                    continue;
-                }
-                if (contains(p.resolve("cmdline"), needle) || contains(p.resolve("environ"), needle)) {
-                    found.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            // best effort
-        }
-        return found;
-    }
-
-    private static boolean contains(Path file, String needle) {
-        try {
-            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(needle);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** The pids of live processes below {@code pid} whose command is {@code comm}. */
-    static Optional<Long> descendant(long pid, String comm) {
-        return ProcessHandle.of(pid).flatMap(p -> p.descendants()
-                .filter(d -> d.info().command().map(c -> Path.of(c).getFileName().toString().equals(comm)).orElse(false))
-                .map(ProcessHandle::pid).findFirst());
-    }
-
-    static void signal(long pid, String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException("kill -" + signal + " " + pid + ": " + e, e);
-        }
-    }
-
     /**
      * Stops everything this rig started: closes the proxies' stdin (they exit), SIGTERMs the daemon and waits up to
      * 15 s, then SIGKILLs what is left. Returns the processes that were still alive after the orderly part (leaks).
@@ -398,9 +273,9 @@ final class McpdRig implements AutoCloseable {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         long daemon = daemonPid();
-        if (alive(daemon)) {
-            signal(daemon, "TERM");
-            await(Duration.ofSeconds(15), () -> !alive(daemon));
+        if (Procfs.alive(daemon)) {
+            Procfs.signal(daemon, "TERM");
+            await(Duration.ofSeconds(15), () -> !Procfs.alive(daemon));
         }
         await(Duration.ofSeconds(3), () -> processesOfThisRig(Set.of()).isEmpty());
         List<Long> leaked = processesOfThisRig(Set.of());
@@ -414,19 +289,19 @@ final class McpdRig implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws InterruptedException {
         if (System.getenv("MCPD_BENCH_KEEP") != null) {
             System.err.println("kept " + stateDir);
             return;
         }
-        deleteTree(stateDir);
+        scope.close();
     }
 
     /**
      * Closes {@code c} on another thread and waits at most 1 s: a stream whose writer is blocked on a peer that
      * stopped reading holds its lock, and the harness must not hang on it (the row reports the hang instead).
      */
-    static void closeQuietly(java.io.Closeable c) {
+    static void closeQuietly(Closeable c) {
         Thread t = Thread.ofVirtual().start(() -> {
             try {
                 c.close();

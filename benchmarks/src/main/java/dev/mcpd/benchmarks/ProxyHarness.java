@@ -10,6 +10,7 @@ import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeProvider;
 import dev.mcpd.domain.model.container.ContainerFilter;
 import dev.mcpd.domain.model.container.ContainerRunSpec;
 import dev.mcpd.domain.port.ContainerRuntime;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,24 +35,13 @@ public final class ProxyHarness {
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
             + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpd-bench\",\"version\":\"1\"}}}";
 
-    private final Path root;
+    private final McpdScope scope;
     private final Path stateDir;
-    private final Map<String, String> env = new LinkedHashMap<>();
 
     private ProxyHarness(Path root, String engines, String containerHost) throws IOException {
-        this.root = root;
-        this.stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-bench-");
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_STATE_DIR", stateDir.toString());
-        env.put("MCPD_ENGINES", engines);
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
-        if (containerHost != null) {
-            env.put("MCPD_CONTAINER_HOST", containerHost);
-        }
+        this.scope = McpdScope.create(root, "mcpd-bench-").env("MCPD_ENGINES", engines)
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s").env("MCPD_CONTAINER_HOST", containerHost);
+        this.stateDir = scope.stateDir();
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,6 +61,7 @@ public final class ProxyHarness {
             }
         } finally {
             harness.stopDaemon();
+            harness.scope.close();
         }
     }
 
@@ -157,9 +147,6 @@ public final class ProxyHarness {
         });
     }
 
-
-
-
     /** One proxy process, driven line by line. */
     private final class Session implements AutoCloseable {
         private final Process process;
@@ -168,11 +155,8 @@ public final class ProxyHarness {
         private long nextId = 100;
 
         Session() throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/mcpd").toString(), "serve", "--mcp")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            process = builder.start();
+            process = scope.builder(scope.command("serve", "--mcp"), Map.of())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = process.getOutputStream();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }

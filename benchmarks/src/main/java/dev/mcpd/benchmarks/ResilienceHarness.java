@@ -4,6 +4,7 @@ import static dev.mcpd.benchmarks.Report.ms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * The daemon-loss load test of issue 5 (B-G3..G5): {@value #PROXIES} real {@code bin/mcpd serve --mcp} proxies, each
+ * The daemon-loss load test (B-G3, B-G4, B-G5): {@value #PROXIES} real {@code bin/mcpd serve --mcp} proxies, each
  * with one request outstanding at a time (alternately {@code ping} and {@code tools/call diag_echo}) in a loop through
  * real MCP framing for {@value #RUN_SECONDS} s; {@value #KILL_AFTER_SECONDS} s in, the daemon (pid from
  * {@code daemon.json}) is SIGKILLed. Every request must get exactly one response, none later than 2 s. Counts sent,
@@ -44,20 +45,12 @@ public final class ResilienceHarness {
             + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpd-bench\",\"version\":\"1\"}}}";
 
     private final Path root;
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private McpdScope scope;
     private Path stateDir;
     private volatile long killedAt; // System.nanoTime() of the SIGKILL, 0 before it
 
     private ResilienceHarness(Path root) {
         this.root = root;
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_ENGINES", "diagnostics");
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
-        env.put("MCPD_LOG_LEVEL", System.getenv().getOrDefault("MCPD_BENCH_LOG_LEVEL", "warn"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,7 +70,10 @@ public final class ResilienceHarness {
 
     /** One run: start the proxies, load them, kill the daemon, measure; true when it passed. */
     private boolean run() throws Exception {
-        stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-resilience-bench-");
+        scope = McpdScope.create(root, "mcpd-resilience-bench-").env("MCPD_ENGINES", "diagnostics")
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s")
+                .env("MCPD_LOG_LEVEL", System.getenv().getOrDefault("MCPD_BENCH_LOG_LEVEL", "warn"));
+        stateDir = scope.stateDir();
         killedAt = 0;
         List<Proxy> proxies = new ArrayList<>();
         try {
@@ -102,19 +98,16 @@ public final class ResilienceHarness {
             daemon.onExit().join();
 
             // a new daemon: a new pid in daemon.json, then every proxy among its clients again
-            long newRecordAt = 0;
-            long newPid = 0;
+            long[] newPid = {0};
             long deadline = stopAt + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-            while (System.nanoTime() < deadline) {
+            McpdRig.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> {
                 long pid = Files.exists(record) ? safePid(record) : 0;
-                if (pid != 0 && pid != oldPid && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    newRecordAt = System.nanoTime();
-                    newPid = pid;
-                    break;
-                }
-                Thread.sleep(10);
-            }
-            long allBackAt = newPid == 0 ? 0 : awaitClients(newPid, proxies, deadline - System.nanoTime());
+                boolean fresh = pid != 0 && pid != oldPid && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                newPid[0] = fresh ? pid : 0;
+                return fresh;
+            });
+            long newRecordAt = newPid[0] == 0 ? 0 : System.nanoTime();
+            long allBackAt = newPid[0] == 0 ? 0 : awaitClients(newPid[0], proxies, deadline - System.nanoTime());
 
             for (Proxy p : proxies) {
                 p.loader.join();
@@ -122,14 +115,14 @@ public final class ResilienceHarness {
             Thread.sleep(TimeUnit.SECONDS.toMillis(GRACE_SECONDS)); // late or duplicated answers still count
 
             System.out.printf("(load ran %d s, ending %d ms after the kill)%n%n", RUN_SECONDS, (stopAt - killedAt) / 1_000_000);
-            return report(proxies, newRecordAt, newPid, allBackAt, oldPid);
+            return report(proxies, newRecordAt, newPid[0], allBackAt, oldPid);
         } finally {
             for (Proxy p : proxies) {
                 p.close();
             }
             stopDaemon();
             if (System.getenv("MCPD_BENCH_KEEP") == null) {
-                deleteStateDir();
+                scope.close();
             } else {
                 System.err.println("kept " + stateDir);
             }
@@ -241,24 +234,15 @@ public final class ResilienceHarness {
         }
     }
 
-    private void deleteStateDir() throws IOException {
-        McpdRig.deleteTree(stateDir);
-    }
-
-    private static void awaitFile(Path path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300); // bin/mcpd may be building the jar
-        while (!Files.exists(path)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(path + " did not appear within 300 s");
-            }
-            Thread.sleep(10);
+    private static void awaitFile(Path path) {
+        if (!McpdRig.await(Duration.ofSeconds(300), () -> Files.exists(path))) { // bin/mcpd may be building the jar
+            throw new IllegalStateException(path + " did not appear within 300 s");
         }
     }
 
     private static Histogram histogram() {
         return new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
     }
-
 
     /** One proxy process: a loader thread with one request outstanding at a time and a reader of every response. */
     private final class Proxy implements AutoCloseable {
@@ -283,12 +267,8 @@ public final class ResilienceHarness {
 
         Proxy(int index) throws IOException {
             this.index = index;
-            ProcessBuilder builder = new ProcessBuilder(root.resolve("bin/mcpd").toString(), "serve", "--mcp")
-                    .redirectErrorStream(false).redirectError(stateDir.resolve("proxy-" + index + ".err").toFile());
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            builder.environment().put("MCPD_STATE_DIR", stateDir.toString());
-            process = builder.start();
+            process = scope.builder("serve", "--mcp").redirectError(stateDir.resolve("proxy-" + index + ".err").toFile())
+                    .start();
             in = process.getOutputStream();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             reader = Thread.ofPlatform().name("reader-" + index).daemon().start(this::read);

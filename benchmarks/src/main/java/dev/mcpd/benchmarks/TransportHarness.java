@@ -3,9 +3,9 @@ package dev.mcpd.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.primary.tcp.TcpConnector;
-import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketConnector;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.DaemonConnector;
@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class TransportHarness {
         CountDownLatch done = new CountDownLatch(clients);
         long warmUpEnd = System.nanoTime() + warmUp.toNanos();
         long end = warmUpEnd + measure.toNanos();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (Client client : connected) {
             Histogram h = Report.histogram();
             histograms.add(h);
