@@ -103,7 +103,8 @@ class BehaviourTraceabilityTest {
     /** The directory holding {@code docs/behaviours.md}: the working directory (a module under Maven) or above. */
     private static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(Traceability.CATALOGUE)) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+            if (Files.isRegularFile(dir.resolve(Traceability.CATALOGUE))
+                    && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
             }
         }
