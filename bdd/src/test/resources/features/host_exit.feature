@@ -8,16 +8,19 @@ Feature: The proxy ends when its host is gone
     Given a scope where no daemon runs
     And the proxy watchdog checks every 500 ms
 
+  @B-G1
   Scenario: The host is SIGKILLed while a sibling holds the proxy's stdin open
     Given a host that started a proxy which has answered it
     When the host is killed with SIGKILL
     Then the proxy exits within 3 seconds
 
+  @B-G1
   Scenario: The host named past a launcher shim exits
     Given a proxy whose host is named by MCPD_HOST_PID and which has answered it
     When the named host is killed with SIGKILL
     Then the proxy exits within 3 seconds
 
+  @B-G2
   Scenario: A host that never sends a byte
     Given the proxy startup window is 1 second
     When a proxy starts and its host sends nothing

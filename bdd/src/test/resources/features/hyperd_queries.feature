@@ -8,6 +8,7 @@ Feature: SQL over a shared Hyper database server
   Background:
     Given a daemon with the hyperd engine
 
+  @B-B3
   Scenario: A CSV file loaded in one session can be queried from another
     Given a CSV file "sales.csv" with
       | region | amount |
@@ -20,16 +21,19 @@ Feature: SQL over a shared Hyper database server
       | north | 12 |
       | south | 4  |
 
+  @B-B3 @B-M6
   Scenario: A SQL error says what the server said, with its SQLSTATE
     When a session asks "SELECT * FROM no_such_table"
     Then the answer is an error that says "42P01"
 
+  @B-B3 @B-M8
   Scenario: A stalled query blocks no other session
     Given one session runs a query that takes many seconds
     When another session asks "SELECT 42 AS answer"
     Then the answer comes within 1 second
     And the server status shows 1 busy connection, answered within 1 second
 
+  @B-E1 @B-E3
   Scenario: No hyperd outlives the daemon
     Given a session has asked "SELECT 1 AS one"
     When the daemon is stopped

@@ -7,12 +7,14 @@ Feature: Inactivity backstop
   Background:
     Given a daemon with an inactivity backstop of 3 seconds and an idle timeout of 60 seconds
 
+  @B-L5
   Scenario: A live client that sends nothing for longer than the backstop keeps the daemon alive
     Given a client that says hello naming a host process
     When nothing is sent for 5 seconds
     Then the daemon is still running
     And the daemon still lists the client
 
+  @B-L5 @B-L6
   Scenario: A client whose processes are all dead lets the backstop fire
     Given a client whose connecting process has exited and whose hello names pid 1 as its host, with its socket held open
     Then the daemon exits by itself within 7 seconds with status 0

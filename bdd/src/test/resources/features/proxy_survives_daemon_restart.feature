@@ -8,6 +8,7 @@ Feature: A session survives its daemon being restarted
   Background:
     Given a scope where no daemon runs
 
+  @B-G3 @B-G4 @B-G5
   Scenario Outline: The daemon is killed with <signal> mid-call
     Given a proxy whose session is served by the daemon
     And a call to a read-only tool that takes 3 seconds is in flight
@@ -21,6 +22,7 @@ Feature: A session survives its daemon being restarted
       | SIGTERM |
       | SIGKILL |
 
+  @B-G3
   Scenario: A call that changes state is not run again after the daemon died under it
     Given a proxy whose session is served by the daemon
     And a call to a tool that changes state and takes 3 seconds is in flight

@@ -86,6 +86,27 @@ public class ProxySteps {
         assertThat(world.daemonProcesses()).containsExactly(oldDaemon);
     }
 
+    /**
+     * B-S4 "every time": each round starts {@code n} proxies together in a scope of its own where no daemon runs
+     * (the Background's scope for the first round) and checks they converge on exactly one daemon.
+     */
+    @Then("{int} proxies started at the same instant are all served by one daemon within {int} seconds, {int} times in a row")
+    public void convergeRepeatedly(int n, int seconds, int rounds) throws Exception {
+        for (int round = 1; round <= rounds; round++) {
+            if (round > 1) {
+                world.cleanUp();
+                world.start();
+            }
+            try {
+                proxiesStartTogether(n);
+                allOnOneDaemon(seconds);
+                exactlyOneDaemon();
+            } catch (AssertionError e) {
+                throw new AssertionError("round " + round + " of " + rounds + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Given("a daemon was started and then killed with SIGKILL, leaving its record and socket behind")
     public void staleDaemon() throws Exception {
         assertThat(world.mcpd("daemon", "start")).isZero();

@@ -55,7 +55,7 @@ public class SocketCloseSteps {
         world.awaitAccepted(count);
     }
 
-    @When("the handler writes a response and returns")
+    @When("the daemon answers the peer and is done with the connection")
     public void handlerReturns() {
         world.handlerEnds(DaemonWorld.Ending.RETURN);
     }

@@ -33,7 +33,7 @@ public class TcpSteps {
     private BufferedReader clientIn;
     private String refusal;
 
-    @After("@tcp")
+    @After("@transport-tcp")
     public void cleanUp() throws Exception {
         if (client != null) {
             client.close();

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * Runs one blocking backend call (a Docker Engine API request, a JDBC borrow or query) on its own virtual thread and
  * waits for it at most until a deadline, so that a slow or hung backend costs the caller its deadline and never more
- * (B-D1: every call has a deadline).
+ * (B-B1, B-B3: every backend call has a deadline, a backend that is down is never a hang).
  *
  * <p>When the deadline passes (or the caller is interrupted) the worker thread is interrupted and the call is
  * abandoned; should it still produce a value later, that value is handed to {@code abandoned} (a pooled connection is
