@@ -59,25 +59,10 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
         this.calls = new DockerCalls(host, requireNonNull(config, "config is null"));
     }
 
-    /** The endpoint and how it was chosen. */
-    public ContainerHost host() {
-        return host;
-    }
-
-    @Override
-    public String endpoint() {
-        return host.endpoint();
-    }
-
     /** {@inheritDoc} Unavailable while the socket file is missing, or since the last call found it unreachable. */
     @Override
     public Availability availability() {
         return calls.availability();
-    }
-
-    @Override
-    public RuntimeInfo runtimeInfo(Instant deadline) throws InterruptedException {
-        return calls.call("version", null, deadline, (client, info) -> info);
     }
 
     @Override
@@ -93,6 +78,11 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
                     .sorted(Comparator.comparing(ContainerSummary::created).reversed())
                     .toList();
         });
+    }
+
+    @Override
+    public RuntimeInfo runtimeInfo(Instant deadline) throws InterruptedException {
+        return calls.call("version", null, deadline, (client, info) -> info);
     }
 
     @Override
@@ -226,6 +216,17 @@ public final class DockerApiContainerRuntime implements ContainerRuntime, AutoCl
                 return already;
             }
         });
+    }
+
+    /** {@inheritDoc} {@code unix://<path>} or {@code tcp://<host>:<port>}, as the resolver chose it. */
+    @Override
+    public String endpoint() {
+        return host.endpoint();
+    }
+
+    /** The endpoint and how it was chosen. */
+    public ContainerHost host() {
+        return host;
     }
 
     /**

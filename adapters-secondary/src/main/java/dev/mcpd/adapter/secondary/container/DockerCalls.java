@@ -55,10 +55,12 @@ final class DockerCalls implements AutoCloseable {
     private final DockerApiContainerRuntimeConfig config;
     private final DockerHttpClient http;
     private final ApiVersionNegotiation negotiation;
+    /** Why the last call found the runtime unreachable; cleared by the next call that reached it. */
     private volatile String lastUnreachable;
+    /** Calls in flight, so that a retired client closes when the last one ends. */
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean retired;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param host the endpoint (Unix socket or TCP) and how it was chosen
