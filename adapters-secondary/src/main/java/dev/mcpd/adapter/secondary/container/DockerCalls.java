@@ -130,7 +130,13 @@ final class DockerCalls implements AutoCloseable {
      * Runs {@code work} on a virtual thread with the negotiated client, waiting at most until {@code deadline}, and
      * translates docker-java's failures into the port's.
      *
-     * @param subject the container (or image, for run) the call is about, for not-found errors
+     * @param operation the port operation, named in errors and in the worker thread's name
+     * @param subject the container (or image, for run) the call is about, for not-found errors; may be null
+     * @return what {@code work} returned
+     * @throws ContainerRuntimeException {@code DeadlineExceeded} at the deadline, {@code Unreachable} when the
+     *         runtime cannot be talked to (or this client was closed), else what {@link DockerErrors} makes of the
+     *         failure
+     * @throws InterruptedException when the caller is interrupted (the call is abandoned)
      */
     <T> T call(String operation, String subject, Instant deadline, Work<T> work) throws InterruptedException {
         requireNonNull(deadline, "deadline is null");
