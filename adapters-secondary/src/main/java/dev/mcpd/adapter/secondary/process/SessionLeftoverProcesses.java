@@ -12,6 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link LeftoverProcesses} through Linux sessions: a daemon started by a proxy runs in a session of its own
@@ -23,6 +27,9 @@ import java.util.Optional;
  * after the dead daemon did are returned; the caller itself is never returned.
  */
 public final class SessionLeftoverProcesses implements LeftoverProcesses {
+
+    /** How long SIGKILLed processes are waited for. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(1);
 
     private final LivenessProbe probe;
 
@@ -61,35 +68,40 @@ public final class SessionLeftoverProcesses implements LeftoverProcesses {
         return List.copyOf(leftovers);
     }
 
+    /**
+     * {@inheritDoc} SIGTERM, then up to {@code grace} for them to exit, then SIGKILL for the rest and up to 1 s more;
+     * each wait ends as soon as every process has exited ({@link ProcessHandle#onExit()}).
+     */
     @Override
     public int stop(List<Pid> processes, Duration grace) {
         for (Pid pid : processes) {
             handle(pid).ifPresent(ProcessHandle::destroy);
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline && processes.stream().anyMatch(this::running)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitExit(processes, grace);
         for (Pid pid : processes) {
             if (running(pid)) {
                 handle(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
-        long killDeadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-        while (System.nanoTime() < killDeadline && processes.stream().anyMatch(this::running)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitExit(processes, KILL_WAIT);
         return (int) processes.stream().filter(this::running).count();
+    }
+
+    /**
+     * Waits up to {@code timeout} for every process still running to exit. A zombie that is not our child counts
+     * as running for the JDK until its parent reaps it: then the wait lasts its whole timeout, and the caller's
+     * {@link #running} check (which takes a zombie for dead, B-L3) decides.
+     */
+    private void awaitExit(List<Pid> processes, Duration timeout) {
+        CompletableFuture<?>[] exits = processes.stream().map(this::handle).flatMap(Optional::stream)
+                .map(ProcessHandle::onExit).toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException stillRunning) {
+            // the caller checks each process
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean running(Pid pid) {

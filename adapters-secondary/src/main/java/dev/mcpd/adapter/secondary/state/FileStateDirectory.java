@@ -2,56 +2,45 @@ package dev.mcpd.adapter.secondary.state;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.sun.security.auth.module.UnixSystem;
 import dev.mcpd.domain.model.DaemonRecord;
-import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.StateDirectory;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link StateDirectory} on the file system: an OS file lock on {@code daemon.lock}, {@code daemon.json} written to
  * a private temp file and renamed over the old one (B-S1, B-S2, B-S6).
  *
- * <p>The record is read and written with Jackson's streaming API only: every proxy reads it at start-up, and
- * the streaming core loads in a fraction of the time databind needs.
+ * <p>The pieces: {@link FileLocks} (the OS locks), {@link HeldLockFile} (the integrity check of the lock held) and
+ * {@link DaemonRecordCodec} (the record's JSON).
  */
 public final class FileStateDirectory implements StateDirectory {
 
-    private static final JsonFactory JSON = new JsonFactory();
     /** How many exit lines {@code daemon-exits.log} keeps. */
     private static final int EXITS_KEPT = 20;
-    /** Lock files this JVM holds. */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path root;
-    /** The inode of the {@code daemon.lock} this instance holds a lock on, or null (review finding 22). */
-    private volatile Object heldLockKey;
+    /** The {@code daemon.lock} this instance holds a lock on, if any (review finding 22). */
+    private final HeldLockFile lockFile;
 
     public FileStateDirectory(Path root) {
         this.root = requireNonNull(root, "root is null").toAbsolutePath();
+        this.lockFile = new HeldLockFile(this.root.resolve("daemon.lock"));
     }
 
     /**
@@ -91,10 +80,10 @@ public final class FileStateDirectory implements StateDirectory {
 
     /** This process's real uid, or -1 where there is none (Windows). */
     public static long currentUid() {
-        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
+        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
             return -1;
         }
-        return new com.sun.security.auth.module.UnixSystem().getUid();
+        return new UnixSystem().getUid();
     }
 
     private static long uidOf(Path path) throws IOException {
@@ -162,15 +151,14 @@ public final class FileStateDirectory implements StateDirectory {
 
     @Override
     public Optional<ScopeLock> tryLock() throws IOException {
-        Path lockPath = root.resolve("daemon.lock");
-        Optional<ScopeLock> lock = tryLock(lockPath);
+        Optional<ScopeLock> lock = FileLocks.tryLock(lockFile.path());
         if (lock.isEmpty()) {
             return lock;
         }
-        heldLockKey = Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        lockFile.locked();
         ScopeLock held = lock.get();
         return Optional.of(() -> {
-            heldLockKey = null;
+            lockFile.released();
             held.close();
         });
     }
@@ -179,119 +167,18 @@ public final class FileStateDirectory implements StateDirectory {
     @Override
     public Optional<ScopeLock> tryLaunchLock() throws IOException {
         prepare();
-        return tryLock(root.resolve("launch.lock"));
+        return FileLocks.tryLock(root.resolve("launch.lock"));
     }
 
-    private Optional<ScopeLock> tryLock(Path lockPath) throws IOException {
-        // A JVM holds an OS file lock once: a second channel on the same file in this JVM cannot take it, and
-        // closing that second channel would release the first one's lock (POSIX locks are per process). So a
-        // lock this JVM already holds is answered here, without opening the file again (B-S1).
-        if (!HELD.add(lockPath)) {
-            return Optional.empty();
-        }
-        FileChannel channel;
-        FileLock lock;
-        try {
-            channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = channel.tryLock();
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            HELD.remove(lockPath);
-            throw e;
-        }
-        if (lock == null) {
-            channel.close();
-            HELD.remove(lockPath);
-            return Optional.empty();
-        }
-        FileLock held = lock;
-        return Optional.of(() -> {
-            try {
-                held.release();
-                channel.close();
-            } catch (IOException e) {
-                // the OS releases the lock when the channel or the process goes
-            } finally {
-                HELD.remove(lockPath);
-            }
-        });
-    }
-
-    /**
-     * Linux: the POSIX lock on {@code daemon.lock}'s inode in {@code /proc/locks} (fields: ordinal, class, mode,
-     * access, pid, {@code major:minor:inode}, range). Blocked waiters ({@code ->}) are skipped. Elsewhere: empty.
-     */
+    /** Linux: the holder of the POSIX lock on {@code daemon.lock}, from {@code /proc/locks}. Elsewhere: empty. */
     @Override
     public Optional<Long> lockHolder() {
-        Path lockPath = root.resolve("daemon.lock");
-        Path procLocks = Path.of("/proc/locks");
-        try {
-            if (!Files.exists(procLocks) || !Files.exists(lockPath)) {
-                return Optional.empty();
-            }
-            String inode = ":" + Files.getAttribute(lockPath, "unix:ino");
-            for (String line : Files.readAllLines(procLocks)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 6 && !"->".equals(f[1]) && "POSIX".equals(f[1]) && f[5].endsWith(inode)) {
-                    return Optional.of(Long.parseLong(f[4]));
-                }
-            }
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return FileLocks.holder(lockFile.path());
     }
 
     @Override
     public Optional<DaemonRecord> readRecord() {
-        return readRecord(recordPath());
-    }
-
-    private static Optional<DaemonRecord> readRecord(Path file) {
-        try (JsonParser parser = JSON.createParser(Files.readAllBytes(file))) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            long pid = 0;
-            String processStart = null;
-            String version = null;
-            String scope = null;
-            String startedAt = null;
-            String token = null;
-            List<Endpoint> endpoints = new ArrayList<>();
-            List<String> history = new ArrayList<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "pid" -> pid = parser.getLongValue();
-                    case "processStartedAt" -> processStart = value == JsonToken.VALUE_NULL ? null : parser.getText();
-                    case "version" -> version = parser.getText();
-                    case "scope" -> scope = parser.getText();
-                    case "startedAt" -> startedAt = parser.getText();
-                    case "token" -> token = value == JsonToken.VALUE_NULL ? null : parser.getText();
-                    case "endpoints" -> {
-                        while (parser.nextToken() == JsonToken.VALUE_STRING) {
-                            endpoints.add(Endpoint.parse(parser.getText()));
-                        }
-                    }
-                    case "history" -> {
-                        while (parser.nextToken() == JsonToken.VALUE_STRING) {
-                            history.add(parser.getText());
-                        }
-                    }
-                    default -> parser.skipChildren();
-                }
-            }
-            return Optional.of(new DaemonRecord(new Pid(pid, processStart == null ? null : Instant.parse(processStart)),
-                    version, scope, endpoints, Instant.parse(startedAt), token, history));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // missing, torn or foreign: treated as no record (B-S3)
-        }
+        return DaemonRecordCodec.read(recordPath());
     }
 
     @Override
@@ -299,29 +186,7 @@ public final class FileStateDirectory implements StateDirectory {
         Path temp = Files.createTempFile(root, "daemon.json.", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            try (JsonGenerator json = JSON.createGenerator(Files.newOutputStream(temp)).useDefaultPrettyPrinter()) {
-                json.writeStartObject();
-                json.writeNumberField("pid", record.pid().value());
-                json.writeStringField("processStartedAt",
-                        record.pid().startedAt() == null ? null : record.pid().startedAt().toString());
-                json.writeStringField("version", record.version());
-                json.writeStringField("scope", record.scope());
-                json.writeArrayFieldStart("endpoints");
-                for (Endpoint endpoint : record.endpoints()) {
-                    json.writeString(endpoint.toString());
-                }
-                json.writeEndArray();
-                json.writeStringField("startedAt", record.startedAt().toString());
-                if (record.token() != null) {
-                    json.writeStringField("token", record.token());
-                }
-                json.writeArrayFieldStart("history");
-                for (String line : record.history()) {
-                    json.writeString(line);
-                }
-                json.writeEndArray();
-                json.writeEndObject();
-            }
+            DaemonRecordCodec.write(record, temp);
             Files.move(temp, recordPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
@@ -335,20 +200,7 @@ public final class FileStateDirectory implements StateDirectory {
      */
     @Override
     public Optional<String> integrityProblem() {
-        Object held = heldLockKey;
-        if (held == null) {
-            return Optional.empty();
-        }
-        Path lockPath = root.resolve("daemon.lock");
-        try {
-            Object current = Files.readAttributes(lockPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return held.equals(current) ? Optional.empty()
-                    : Optional.of(lockPath + " was replaced by another file, which another daemon may hold a lock on");
-        } catch (NoSuchFileException e) {
-            return Optional.of(lockPath + " was removed");
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty(); // cannot tell: never expire on a guess
-        }
+        return lockFile.problem();
     }
 
     @Override
@@ -371,7 +223,7 @@ public final class FileStateDirectory implements StateDirectory {
     public List<String> recentExits(int limit) {
         try {
             List<String> lines = new ArrayList<>(Files.readAllLines(root.resolve("daemon-exits.log")));
-            java.util.Collections.reverse(lines);
+            Collections.reverse(lines);
             return List.copyOf(lines.subList(0, Math.min(limit, lines.size())));
         } catch (IOException | RuntimeException e) {
             return List.of();
@@ -403,7 +255,7 @@ public final class FileStateDirectory implements StateDirectory {
             return false; // no record (or it cannot be moved): nothing of ours to remove
         }
         try {
-            if (readRecord(claimed).map(r -> r.pid().sameProcessAs(owner)).orElse(false)) {
+            if (DaemonRecordCodec.read(claimed).map(r -> r.pid().sameProcessAs(owner)).orElse(false)) {
                 return true;
             }
             try {

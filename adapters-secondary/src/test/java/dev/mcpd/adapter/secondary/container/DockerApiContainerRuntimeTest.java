@@ -2,8 +2,11 @@ package dev.mcpd.adapter.secondary.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.mcpd.domain.contract.ContainerRuntimeContract;
 import dev.mcpd.domain.error.ContainerRuntimeException;
 import dev.mcpd.domain.model.container.ContainerDetails;
@@ -11,20 +14,27 @@ import dev.mcpd.domain.model.container.ContainerFilter;
 import dev.mcpd.domain.model.container.ContainerRunSpec;
 import dev.mcpd.domain.model.container.ContainerState;
 import dev.mcpd.domain.model.container.ContainerSummary;
+import dev.mcpd.domain.model.container.LogQuery;
 import dev.mcpd.domain.model.container.RunResult;
 import dev.mcpd.domain.model.container.RuntimeInfo;
 import dev.mcpd.domain.model.container.StopResult;
 import dev.mcpd.domain.port.ContainerRuntime;
 import dev.mcpd.domain.testing.TestTime;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -54,7 +64,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
     static {
         // The HTTP client's and docker-java's debug logs would bury the test output (the module has no logback-test.xml).
         for (String noisy : List.of("org.apache.hc", "com.github.dockerjava")) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(noisy)).setLevel(ch.qos.logback.classic.Level.INFO);
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(noisy).setLevel(Level.INFO);
         }
     }
 
@@ -146,14 +156,6 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         assertThat(info.endpoint()).isEqualTo("unix://" + SOCKET);
         assertThat(info.source()).isEqualTo("MCPD_TEST_PODMAN_SOCK");
         log.info("runtime: {}", info);
-    }
-
-    @Test
-    void choosesTheLowerApiVersionWithinTheRuntimesRange() {
-        assertThat(DockerApiContainerRuntime.chooseApiVersion("1.41", "1.24").getVersion()).isEqualTo("1.41");
-        assertThat(DockerApiContainerRuntime.chooseApiVersion("1.51", "1.24").getVersion()).isEqualTo("1.44");
-        assertThat(DockerApiContainerRuntime.chooseApiVersion("1.52", "1.44").getVersion()).isEqualTo("1.44");
-        assertThat(DockerApiContainerRuntime.chooseApiVersion("1.60", "1.50").getVersion()).isEqualTo("1.50");
     }
 
     @Test
@@ -307,8 +309,8 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
 
     /** A one-request Docker API: reads the request head, waits {@code delay}, answers {@code GET /version}. */
     private static void answerVersionAfter(ServerSocketChannel server, Duration delay) {
-        try (java.nio.channels.SocketChannel client = server.accept()) {
-            java.io.InputStream in = java.nio.channels.Channels.newInputStream(client);
+        try (SocketChannel client = server.accept()) {
+            InputStream in = Channels.newInputStream(client);
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 int b = in.read();
@@ -322,8 +324,8 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
             String body = "{\"Version\":\"4.9.3\",\"ApiVersion\":\"1.41\",\"MinAPIVersion\":\"1.24\","
                     + "\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"4.9.3\"}]}";
             String response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                    + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
-            client.write(java.nio.ByteBuffer.wrap(response.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
+            client.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException | InterruptedException e) {
             log.warn("the fake runtime failed", e);
         }
@@ -337,7 +339,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
             server.configureBlocking(false);
             ContainerHost rejected = new ContainerHostResolver(null,
                     path -> path.equals(theirs) ? "a socket of uid 65534, neither this user's nor root's" : "no such socket")
-                    .resolve(java.util.Map.of("DOCKER_HOST", "unix://" + theirs));
+                    .resolve(Map.of("DOCKER_HOST", "unix://" + theirs));
             try (DockerApiContainerRuntime runtime = new DockerApiContainerRuntime(rejected,
                     DockerApiContainerRuntimeConfig.defaults())) {
                 assertThatThrownBy(() -> runtime.listImages(soon()))
@@ -361,7 +363,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
 
     @Test
     void aMissingSocketNamesEverythingTheResolverTried() throws IOException {
-        ContainerHost none = new ContainerHostResolver(null, path -> "no such socket").resolve(java.util.Map.of());
+        ContainerHost none = new ContainerHostResolver(null, path -> "no such socket").resolve(Map.of());
         try (DockerApiContainerRuntime missing = new DockerApiContainerRuntime(none,
                 DockerApiContainerRuntimeConfig.defaults())) {
             assertThatThrownBy(() -> missing.listImages(soon()))
@@ -379,8 +381,8 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
                         + "while :; do sleep 0.1; done")
                 .label(SUITE_LABEL, SUITE));
 
-        org.awaitility.Awaitility.await().atMost(TestTime.scaled(Duration.ofSeconds(10))).untilAsserted(() ->
-                assertThat(runtime.containerLogs(result.id(), dev.mcpd.domain.model.container.LogQuery.all(), soon()))
+        await().atMost(TestTime.scaled(Duration.ofSeconds(10))).untilAsserted(() ->
+                assertThat(runtime.containerLogs(result.id(), LogQuery.all(), soon()))
                         .extracting(line -> line.stream().wireName() + ":" + line.text())
                         .containsExactlyInAnyOrder("stdout:out", "stderr:err", "stdout:no newline"));
     }
