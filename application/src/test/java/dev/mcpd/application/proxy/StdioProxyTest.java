@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mcpd.application.daemon.HelloProtocol;
+import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.application.mcp.Json;
-import dev.mcpd.application.mcp.JsonRpc;
 import dev.mcpd.application.wire.LinePeer;
 import dev.mcpd.application.wire.LineReader;
 import dev.mcpd.application.wire.PipedConnection;
@@ -16,6 +16,7 @@ import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.fake.InMemoryLivenessProbe;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.domain.time.Ticker;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.io.ByteArrayOutputStream;
@@ -482,8 +483,9 @@ class StdioProxyTest {
     }
 
     private void start(Supplier<DaemonFinder.Result> finder) {
-        StdioProxy proxy = new StdioProxy(finder, inProcess, codec, () -> HELLO, Map.of(), 1 << 20,
-                new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, reconnectDelay);
+        StdioProxy proxy = new StdioProxy(finder, inProcess, codec,
+                new ProxySettings(1 << 20, Backoff.reconnect(reconnectDelay), Map.of(), () -> HELLO),
+                new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, Ticker.system());
         exit = new CompletableFuture<>();
         Thread.ofVirtual().name("proxy").start(() -> {
             try {
