@@ -2,6 +2,7 @@ package dev.mcpd.application.jsonrpc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.concurrent.Guard;
 import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The calls a JSON-RPC server is running, by request id, and the threads still working for them. Thread-safe; the
@@ -30,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InFlightCalls<C> {
 
     private final Ticker ticker;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Guard guard = new Guard();
+    private final Condition changed = guard.newCondition();
     private final Map<RequestId, C> calls = new LinkedHashMap<>();
     private int threads;
 
@@ -46,16 +47,13 @@ public final class InFlightCalls<C> {
      * @return false, and nothing is registered, when a call with this id is already in flight (B-W6)
      */
     public boolean register(RequestId id, C call) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             if (calls.putIfAbsent(id, call) != null) {
                 return false;
             }
             threads++;
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -65,75 +63,48 @@ public final class InFlightCalls<C> {
      * @return whether the entry was removed: false when the call was cancelled or closed meanwhile
      */
     public boolean complete(RequestId id, C call) {
-        lock.lock();
-        try {
-            if (!call.equals(calls.get(id))) {
-                return false;
-            }
-            calls.remove(id);
+        return guard.read(() -> {
+            boolean mine = call.equals(calls.get(id)) && calls.remove(id) != null;
             changed.signalAll();
-            return true;
-        } finally {
-            lock.unlock();
-        }
+            return mine;
+        });
     }
 
     /** Removes the call with this id (B-M7); the caller cancels it. Empty when no such call is in flight. */
     public Optional<C> cancel(RequestId id) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             C call = calls.remove(id);
-            if (call != null) {
-                changed.signalAll();
-            }
+            changed.signalAll();
             return Optional.ofNullable(call);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Removes every call, in the order they were registered; the caller cancels them (B-E1). */
     public List<C> cancelAll() {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             List<C> all = new ArrayList<>(calls.values());
             calls.clear();
             changed.signalAll();
             return all;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** A call's thread has ended, its answer (if any) sent. Call once per successful {@link #register}. */
     public void threadEnded() {
-        lock.lock();
-        try {
+        guard.run(() -> {
             threads--;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The number of calls registered and not yet answered, cancelled or closed. */
     public int calls() {
-        lock.lock();
-        try {
-            return calls.size();
-        } finally {
-            lock.unlock();
-        }
+        return guard.read(calls::size);
     }
 
     /** The number of call threads not yet ended, cancelled calls included. */
     public int threads() {
-        lock.lock();
-        try {
-            return threads;
-        } finally {
-            lock.unlock();
-        }
+        return guard.read(() -> threads);
     }
 
     /**
@@ -142,7 +113,7 @@ public final class InFlightCalls<C> {
      * @return true if idle; false on timeout or when interrupted (the interrupt flag is kept)
      */
     public boolean awaitIdle(Duration timeout) {
-        return await(timeout, true);
+        return await(timeout, () -> threads == 0);
     }
 
     /**
@@ -151,26 +122,15 @@ public final class InFlightCalls<C> {
      * @return true if none is; false on timeout or when interrupted (the interrupt flag is kept)
      */
     public boolean awaitNoCalls(Duration timeout) {
-        return await(timeout, false);
+        return await(timeout, calls::isEmpty);
     }
 
-    private boolean await(Duration timeout, boolean forThreads) {
-        long deadline = ticker.deadlineAfter(timeout);
-        lock.lock();
+    private boolean await(Duration timeout, BooleanSupplier done) {
         try {
-            while (forThreads ? threads > 0 : !calls.isEmpty()) {
-                long left = ticker.nanosUntil(deadline);
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
+            return guard.awaitUntil(changed, done, ticker, ticker.deadlineAfter(timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            lock.unlock();
         }
     }
 }

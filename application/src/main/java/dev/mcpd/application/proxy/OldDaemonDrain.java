@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.mcpd.application.client.DaemonToolClient;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.domain.model.ClientHello;
+import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.port.JsonCodec;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +29,28 @@ final class OldDaemonDrain {
 
     private final JsonCodec codec;
     private final Supplier<ClientHello> hello;
+    private final PrintStream diagnostics;
     private final Duration timeout;
 
     /**
      * @param codec JSON codec
      * @param hello this proxy's client hello; its pid tells this session apart from the old daemon's others
+     * @param diagnostics where the one message a person must see goes (stderr)
      * @param timeout how long the old daemon may take to answer
      */
-    OldDaemonDrain(JsonCodec codec, Supplier<ClientHello> hello, Duration timeout) {
+    OldDaemonDrain(JsonCodec codec, Supplier<ClientHello> hello, PrintStream diagnostics, Duration timeout) {
         this.codec = requireNonNull(codec, "codec is null");
         this.hello = requireNonNull(hello, "hello is null");
+        this.diagnostics = requireNonNull(diagnostics, "diagnostics is null");
         this.timeout = requireNonNull(timeout, "timeout is null");
+    }
+
+    /** Says once, on {@code diagnostics}, that the daemon running is of another build and is not used (B-W5). */
+    void announce(DaemonFinder.Result.VersionMismatch mismatch) {
+        DaemonHello other = mismatch.hello();
+        diagnostics.println("mcpd: the running daemon (pid " + other.pid() + ") is version " + other.version()
+                + ", not this proxy's; serving this session in-process (the old daemon is asked to stop once it"
+                + " serves no other session; or stop it with: mcpd daemon stop)");
     }
 
     /** Drains the old daemon on a virtual thread of its own; returns at once. */

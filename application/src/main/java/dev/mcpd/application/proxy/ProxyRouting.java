@@ -2,6 +2,7 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.concurrent.Guard;
 import dev.mcpd.application.jsonrpc.JsonRpcMessage;
 import dev.mcpd.application.jsonrpc.PendingRequests;
 import dev.mcpd.application.jsonrpc.RequestId;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +45,8 @@ final class ProxyRouting {
 
     private final Supplier<McpServerSession> openInProcess;
     private final Ticker ticker;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition answered = lock.newCondition();
+    private final Guard guard = new Guard();
+    private final Condition answered = guard.newCondition();
     private final PendingRequests pending = new PendingRequests();
     private SessionRoute route;
     private McpServerSession local;
@@ -73,8 +73,7 @@ final class ProxyRouting {
     SessionRoute hostSent(JsonRpcMessage message) {
         RequestId owed = owedAnswer(message);
         Optional<RequestId> cancelled = cancelledRequest(message);
-        lock.lock();
-        try {
+        return guard.read(() -> {
             if (route instanceof SessionRoute.DaemonRoute) {
                 if (owed != null) {
                     pending.sent(owed, rawOf(message));
@@ -84,19 +83,12 @@ final class ProxyRouting {
                 }
             }
             return route;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The in-process session when the route is in-process now, else {@code null}. */
     McpServerSession inProcessRoute() {
-        lock.lock();
-        try {
-            return route instanceof SessionRoute.InProcessRoute(McpServerSession session) ? session : null;
-        } finally {
-            lock.unlock();
-        }
+        return guard.read(() -> route instanceof SessionRoute.InProcessRoute(McpServerSession session) ? session : null);
     }
 
     /**
@@ -105,30 +97,22 @@ final class ProxyRouting {
      * forwarded until {@link #forwarded()}.
      */
     boolean takeForHost(DaemonLink from, JsonRpcMessage message) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             boolean owed = isCurrent(from);
             if (owed && message instanceof JsonRpcMessage.Response response && response.id() != null) {
                 owed = pending.answered(response.id());
             }
-            if (owed) {
-                forwarding++;
-            }
+            forwarding += owed ? 1 : 0;
             return owed;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** A line taken by {@link #takeForHost} has been queued for the host (or the host is gone). */
     void forwarded() {
-        lock.lock();
-        try {
+        guard.run(() -> {
             forwarding--;
             answered.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -138,8 +122,7 @@ final class ProxyRouting {
      * @return what the link owed; empty when {@code from} is not current or the proxy is closing
      */
     Optional<Loss> lose(DaemonLink from, String why) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             if (!isCurrent(from) || closing) {
                 return Optional.empty();
             }
@@ -148,34 +131,24 @@ final class ProxyRouting {
             List<Map<String, Object>> owed = pending.drain();
             answered.signalAll();
             return Optional.of(new Loss(session, owed, count));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Routes the session in-process (B-G4), opening the in-process session on first use. */
     McpServerSession fallBack(String why) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             if (local == null) {
                 log.info("serving in-process: {}", why);
                 local = openInProcess.get();
             }
             route = new SessionRoute.InProcessRoute(local);
             return local;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Makes {@code daemonRoute} current (the first connect). */
     void connected(SessionRoute.DaemonRoute daemonRoute) {
-        lock.lock();
-        try {
-            route = daemonRoute;
-        } finally {
-            lock.unlock();
-        }
+        guard.run(() -> route = daemonRoute);
     }
 
     /**
@@ -185,8 +158,7 @@ final class ProxyRouting {
      * @param onMove run under the lock when moved, before any other thread can see the new route
      */
     Move moveBack(SessionRoute.DaemonRoute daemonRoute, Runnable onMove) {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             if (closing) {
                 return Move.CLOSING;
             }
@@ -196,19 +168,12 @@ final class ProxyRouting {
             onMove.run();
             route = daemonRoute;
             return Move.MOVED;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The in-process session, once opened, else {@code null}. */
     McpServerSession inProcessSession() {
-        lock.lock();
-        try {
-            return local;
-        } finally {
-            lock.unlock();
-        }
+        return guard.read(() -> local);
     }
 
     /**
@@ -216,18 +181,12 @@ final class ProxyRouting {
      * at most {@code timeout}.
      */
     void awaitAnswers(Duration timeout) {
-        long deadline = ticker.deadlineAfter(timeout);
-        lock.lock();
         try {
-            long left;
-            while (((!pending.isEmpty() && route instanceof SessionRoute.DaemonRoute) || forwarding > 0)
-                    && (left = ticker.nanosUntil(deadline)) > 0) {
-                answered.awaitNanos(left);
-            }
+            guard.awaitUntil(answered,
+                    () -> (pending.isEmpty() || !(route instanceof SessionRoute.DaemonRoute)) && forwarding == 0,
+                    ticker, ticker.deadlineAfter(timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -237,13 +196,10 @@ final class ProxyRouting {
      * @return the route current until now, to close
      */
     SessionRoute close() {
-        lock.lock();
-        try {
+        return guard.read(() -> {
             closing = true;
             return route;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private boolean isCurrent(DaemonLink link) {

@@ -2,11 +2,11 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.concurrent.Guard;
 import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +34,8 @@ final class Reconnector {
     private final Supplier<DaemonFinder.Result> daemon;
     private final Rejoin rejoin;
     private final Ticker ticker;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition closedSignal = lock.newCondition();
+    private final Guard guard = new Guard();
+    private final Condition closedSignal = guard.newCondition();
     private Thread running;
     private boolean closed;
 
@@ -54,14 +54,11 @@ final class Reconnector {
 
     /** Starts the reconnect loop, unless one runs, the backoff is {@link Backoff#none()} or this was closed. */
     void start() {
-        lock.lock();
-        try {
+        guard.run(() -> {
             if (running == null && !closed && backoff.enabled()) {
                 running = Thread.ofVirtual().name("daemon-reconnect").start(this::loop);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -69,23 +66,15 @@ final class Reconnector {
      * loop rather than count on this one, which is about to end.
      */
     void release() {
-        lock.lock();
-        try {
-            running = null;
-        } finally {
-            lock.unlock();
-        }
+        guard.run(() -> running = null);
     }
 
     /** Stops reconnecting: a loop waiting between attempts ends at once, and none starts again. Never blocks. */
     void close() {
-        lock.lock();
-        try {
+        guard.run(() -> {
             closed = true;
             closedSignal.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private void loop() {
@@ -114,29 +103,17 @@ final class Reconnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.lock();
-            try {
-                if (running == Thread.currentThread()) {
+            Thread me = Thread.currentThread();
+            guard.run(() -> {
+                if (running == me) {
                     running = null;
                 }
-            } finally {
-                lock.unlock();
-            }
+            });
         }
     }
 
     /** Waits {@code delay}, or less when closed. @return false when closed */
     private boolean pause(Duration delay) throws InterruptedException {
-        long deadline = ticker.deadlineAfter(delay);
-        lock.lock();
-        try {
-            long left;
-            while (!closed && (left = ticker.nanosUntil(deadline)) > 0) {
-                closedSignal.awaitNanos(left);
-            }
-            return !closed;
-        } finally {
-            lock.unlock();
-        }
+        return !guard.awaitUntil(closedSignal, () -> closed, ticker, ticker.deadlineAfter(delay));
     }
 }

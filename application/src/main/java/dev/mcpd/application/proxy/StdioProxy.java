@@ -12,7 +12,6 @@ import dev.mcpd.application.wire.LineWriter;
 import dev.mcpd.application.wire.QueuedLineWriter;
 import dev.mcpd.domain.error.LineTooLongException;
 import dev.mcpd.domain.error.MalformedMessageException;
-import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
@@ -80,7 +79,6 @@ public final class StdioProxy {
     private final InProcessServer inProcess;
     private final JsonCodec codec;
     private final ProxySettings settings;
-    private final PrintStream diagnostics;
     private final HostWatchdog watchdog;
     private final IntConsumer exit;
     private final InitializeReplay initialize = new InitializeReplay();
@@ -107,11 +105,9 @@ public final class StdioProxy {
         this.inProcess = requireNonNull(inProcess, "inProcess is null");
         this.codec = requireNonNull(codec, "codec is null");
         this.settings = requireNonNull(settings, "settings is null");
-        this.diagnostics = requireNonNull(diagnostics, "diagnostics is null");
+        this.oldDaemon = new OldDaemonDrain(codec, settings.hello(), diagnostics, DRAIN_REQUEST_TIMEOUT);
         this.watchdog = requireNonNull(watchdog, "watchdog is null");
         this.exit = requireNonNull(exit, "exit is null");
-        requireNonNull(ticker, "ticker is null");
-        this.oldDaemon = new OldDaemonDrain(codec, settings.hello(), DRAIN_REQUEST_TIMEOUT);
         this.reconnector = new Reconnector(settings.reconnect(), daemon, this::rejoin, ticker);
         this.routing = new ProxyRouting(() -> inProcess.open(this::send, settings.environment()), ticker);
     }
@@ -204,9 +200,7 @@ public final class StdioProxy {
         switch (daemon.get()) {
             case DaemonFinder.Result.Found(DaemonLink found) -> {
                 try {
-                    LineWriter writer = new LineWriter(found.connection().output());
-                    writer.writeLine(codec.write(HelloProtocol.clientHello(settings.hello().get())));
-                    routing.connected(new SessionRoute.DaemonRoute(found, writer));
+                    routing.connected(new SessionRoute.DaemonRoute(found, sayHello(found)));
                     Thread.ofVirtual().name("daemon-to-host").start(() -> pumpFromDaemon(found));
                     log.info("connected to daemon pid {} ({})", found.hello().pid(), found.connection().endpoint());
                 } catch (IOException e) {
@@ -215,11 +209,8 @@ public final class StdioProxy {
                 }
             }
             case DaemonFinder.Result.VersionMismatch mismatch -> {
-                DaemonHello other = mismatch.hello();
-                diagnostics.println("mcpd: the running daemon (pid " + other.pid() + ") is version " + other.version()
-                        + ", not this proxy's; serving this session in-process (the old daemon is asked to stop once it"
-                        + " serves no other session; or stop it with: mcpd daemon stop)");
-                routing.fallBack("daemon version " + other.version() + " differs (B-W5)");
+                oldDaemon.announce(mismatch);
+                routing.fallBack("daemon version " + mismatch.hello().version() + " differs (B-W5)");
                 oldDaemon.start(mismatch);
             }
             case DaemonFinder.Result.NotReachable(String reason) -> routing.fallBack(reason);
@@ -357,8 +348,7 @@ public final class StdioProxy {
      */
     private boolean rejoin(DaemonLink found) {
         try {
-            LineWriter writer = new LineWriter(found.connection().output());
-            writer.writeLine(codec.write(HelloProtocol.clientHello(settings.hello().get())));
+            LineWriter writer = sayHello(found);
             initialize.replay(writer, found.reader(), codec);
             SessionRoute.DaemonRoute daemonRoute = new SessionRoute.DaemonRoute(found, writer);
             while (true) {
@@ -389,6 +379,13 @@ public final class StdioProxy {
             log.debug("rejoining daemon pid {} failed: {}", found.hello().pid(), e.toString());
             return false;
         }
+    }
+
+    /** Sends the client hello (B-W3, B-G6) on a new link. @return the link's writer */
+    private LineWriter sayHello(DaemonLink link) throws IOException {
+        LineWriter writer = new LineWriter(link.connection().output());
+        writer.writeLine(codec.write(HelloProtocol.clientHello(settings.hello().get())));
+        return writer;
     }
 
     /** Queues one message for the host; never tears a line, whatever thread calls it (B-W1). */
