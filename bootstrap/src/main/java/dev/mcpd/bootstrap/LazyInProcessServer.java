@@ -5,11 +5,13 @@ import dev.mcpd.application.daemon.DaemonStatus;
 import dev.mcpd.application.mcp.CallObserver;
 import dev.mcpd.application.mcp.McpServerSession;
 import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.proxy.InProcessServer;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.port.EngineFactory;
 import dev.mcpd.domain.port.JsonCodec;
+import dev.mcpd.domain.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,9 +65,9 @@ final class LazyInProcessServer implements InProcessServer {
 
     @Override
     public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
-        return new McpServerSession(catalog(), new ServerInfo("mcpd", BuildInfo.version(),
-                "Served in-process by the mcpd proxy (no shared daemon)."), outbound, CallObserver.NONE, null, environment,
-                Clock.systemUTC(), config.callTimeout(), 100, codec);
+        return new McpServerSession(catalog(), SessionSettings.uncapped(new ServerInfo("mcpd", BuildInfo.version(),
+                "Served in-process by the mcpd proxy (no shared daemon)."), config.callTimeout(), 100), outbound,
+                CallObserver.NONE, null, environment, Clock.systemUTC(), Ticker.system(), codec);
     }
 
     @Override

@@ -16,8 +16,10 @@ import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.client.DaemonToolClient;
 import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.mcp.Json;
+import dev.mcpd.application.proxy.Backoff;
 import dev.mcpd.application.proxy.DaemonFinder;
 import dev.mcpd.application.proxy.HostWatchdog;
+import dev.mcpd.application.proxy.ProxySettings;
 import dev.mcpd.application.proxy.StdioProxy;
 import dev.mcpd.application.proxy.DaemonDialer;
 import dev.mcpd.application.proxy.FixedDaemon;
@@ -25,6 +27,7 @@ import dev.mcpd.domain.model.AccessToken;
 import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.time.Ticker;
 import java.nio.file.Path;
 import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
@@ -165,13 +168,14 @@ final class McpdCli implements CliBackend {
         boolean inProcess = noDaemon || config.noDaemon();
         ProcessExit.prepare();
         java.util.function.IntConsumer exit = code -> ProcessExit.now(code, stdio.out());
+        ProxySettings settings = new ProxySettings(config.maxLineBytes(),
+                inProcess ? Backoff.none() : Backoff.reconnect(RECONNECT_DELAY), forwardedEnvironment(),
+                () -> clientHello(token.get()));
         StdioProxy proxy = new StdioProxy(
                 () -> inProcess ? new DaemonFinder.Result.NotReachable("MCPD_NO_DAEMON is set") : daemon.get(),
-                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec,
-                () -> clientHello(token.get()), forwardedEnvironment(), config.maxLineBytes(), stdio.err(),
+                new LazyInProcessServer(() -> Engines.factories(config), config, codec), codec, settings, stdio.err(),
                 new HostWatchdog(new ProcessHandleLivenessProbe(), config.hostPid(), HostWatchdog::currentParent,
-                        config.ppidPoll(), config.startupTimeout()), exit,
-                inProcess ? Duration.ZERO : RECONNECT_DELAY);
+                        config.ppidPoll(), config.startupTimeout()), exit, Ticker.system());
         // Hosts end their server with SIGINT (Claude Code) or SIGTERM (Gemini, Codex, opencode): close and exit at
         // once, with the shell's codes for those signals (hosts report section 3(b)).
         // A terminal's SIGHUP ends it too (129); a second signal while the first is handled changes nothing.

@@ -2,10 +2,11 @@ package dev.mcpd.application.daemon;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.application.mcp.CallObserver;
-import dev.mcpd.application.mcp.JsonRpc;
 import dev.mcpd.application.mcp.McpServerSession;
 import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.wire.LineBudget;
 import dev.mcpd.application.wire.LineReader;
@@ -24,6 +25,7 @@ import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.ConnectionHandler;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -294,7 +296,9 @@ public final class ClientConnectionHandler implements ConnectionHandler {
                 registry.callFinished(id);
             }
         };
-        return new McpServerSession(catalog, serverInfo, message -> {
+        SessionSettings sessionSettings = new SessionSettings(serverInfo, settings.callTimeout(), settings.toolsPageSize(),
+                settings.maxCallsPerClient());
+        return new McpServerSession(catalog, sessionSettings, message -> {
             byte[] line = codec.write(message);
             if (stopping) {
                 writer.offerLine(line); // the shutdown path never waits on a client (review finding 2)
@@ -306,8 +310,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, observer, id, env, clock, settings.callTimeout(), settings.toolsPageSize(), codec,
-                settings.maxCallsPerClient());
+        }, observer, id, env, clock, Ticker.system(), codec);
     }
 
     /** A parsed line: its value, or why it is not JSON (then {@code value} is null). */

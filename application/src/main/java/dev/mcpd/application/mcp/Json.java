@@ -42,10 +42,4 @@ public final class Json {
     public static String asString(Object value) {
         return value instanceof String s ? s : null;
     }
-
-    /** Whether {@code value} is a JSON-RPC request id: a string or an integral number (JSON-RPC 2.0 §4). */
-    public static boolean isValidId(Object value) {
-        return value instanceof String || value instanceof Integer || value instanceof Long
-                || value instanceof java.math.BigInteger;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.mcpd.application.mcp;
 
+import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.port.CallContext;
 import java.time.Instant;

@@ -10,22 +10,17 @@ import java.util.function.Supplier;
  * The daemon at one given endpoint, e.g. {@code mcpd serve --mcp --connect tcp://host:7000} for a daemon in a
  * container or on another host. Unlike {@link DaemonFinder} it never launches anything: a daemon that does not
  * answer means the proxy serves in-process and retries in the background (B-G4, B-G5).
+ *
+ * @param dialer connects and reads the daemon's hello
+ * @param endpoint where the daemon listens
+ * @param version this build's version: a daemon of another is reported, never used (B-W5)
  */
-public final class FixedDaemon implements Supplier<DaemonFinder.Result> {
+public record FixedDaemon(DaemonDialer dialer, Endpoint endpoint, String version) implements Supplier<DaemonFinder.Result> {
 
-    private final DaemonDialer dialer;
-    private final Endpoint endpoint;
-    private final String version;
-
-    /**
-     * @param dialer connects and reads the daemon's hello
-     * @param endpoint where the daemon listens
-     * @param version this build's version: a daemon of another is reported, never used (B-W5)
-     */
-    public FixedDaemon(DaemonDialer dialer, Endpoint endpoint, String version) {
-        this.dialer = requireNonNull(dialer, "dialer is null");
-        this.endpoint = requireNonNull(endpoint, "endpoint is null");
-        this.version = requireNonNull(version, "version is null");
+    public FixedDaemon {
+        requireNonNull(dialer, "dialer is null");
+        requireNonNull(endpoint, "endpoint is null");
+        requireNonNull(version, "version is null");
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.mcpd.application.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.application.mcp.Json;
-import dev.mcpd.application.mcp.JsonRpc;
 import dev.mcpd.application.mcp.ServerInfo;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.wire.LinePeer;

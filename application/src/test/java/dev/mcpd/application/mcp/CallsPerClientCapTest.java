@@ -9,10 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.fake.InMemoryEngine;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.testing.ManualClock;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,8 @@ class CallsPerClientCapTest {
     private final McpServerSessionTest.Outbox outbox = new McpServerSessionTest.Outbox();
     private final McpServerSessionTest.CountingObserver observer = new McpServerSessionTest.CountingObserver();
     private final McpServerSession session = new McpServerSession(new ToolCatalog(List.of(memory)),
-            new ServerInfo("mcpd", "9.9.9", null), outbox, observer, new ClientId(1), Map.of(), new ManualClock(),
-            Duration.ofMinutes(1), 100, new dev.mcpd.application.wire.TestJsonCodec(), CAP);
+            new SessionSettings(new ServerInfo("mcpd", "9.9.9", null), Duration.ofMinutes(1), 100, CAP), outbox, observer,
+            new ClientId(1), Map.of(), new ManualClock(), Ticker.system(), new TestJsonCodec());
 
     @AfterEach
     void closeEverything() {
@@ -79,9 +81,9 @@ class CallsPerClientCapTest {
     @Test
     @DisplayName("a cap below 1 is refused")
     void capBelowOneIsRefused() {
-        assertThatThrownBy(() -> new McpServerSession(new ToolCatalog(List.of(memory)), new ServerInfo("mcpd", "9", null),
-                outbox, observer, new ClientId(1), Map.of(), new ManualClock(), Duration.ofMinutes(1), 100,
-                new dev.mcpd.application.wire.TestJsonCodec(), 0))
+        assertThatThrownBy(() -> new McpServerSession(new ToolCatalog(List.of(memory)),
+                new SessionSettings(new ServerInfo("mcpd", "9", null), Duration.ofMinutes(1), 100, 0), outbox, observer,
+                new ClientId(1), Map.of(), new ManualClock(), Ticker.system(), new TestJsonCodec()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxCallsInFlight");
     }
 }

@@ -3,12 +3,17 @@ package dev.mcpd.application.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mcpd.application.jsonrpc.JsonRpc;
+import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.fake.InMemoryEngine;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.testing.ManualClock;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.domain.time.Ticker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +51,9 @@ class McpServerSessionTest {
     }
 
     private McpServerSession newSession(ToolCatalog catalog, int pageSize) {
-        return new McpServerSession(catalog, new ServerInfo("mcpd", "9.9.9", "Use the tools."), outbox, observer,
-                new ClientId(1), Map.of(), new ManualClock(), Duration.ofMinutes(1), pageSize,
-                new dev.mcpd.application.wire.TestJsonCodec());
+        return new McpServerSession(catalog,
+                SessionSettings.uncapped(new ServerInfo("mcpd", "9.9.9", "Use the tools."), Duration.ofMinutes(1), pageSize),
+                outbox, observer, new ClientId(1), Map.of(), new ManualClock(), Ticker.system(), new TestJsonCodec());
     }
 
     @Nested
@@ -185,8 +190,8 @@ class McpServerSessionTest {
         @DisplayName("B-M5 an invalid cursor is -32602")
         void invalidCursorIsInvalidParams() {
             session = newSession(new ToolCatalog(List.of(memory)), 1);
-            String pastTheEnd = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("o:99".getBytes());
-            String otherScheme = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("page=1".getBytes());
+            String pastTheEnd = Base64.getUrlEncoder().withoutPadding().encodeToString("o:99".getBytes());
+            String otherScheme = Base64.getUrlEncoder().withoutPadding().encodeToString("page=1".getBytes());
 
             List<Object> cursors = List.of("!!not base64!!", 1, pastTheEnd, otherScheme, "");
             int id = 0;
@@ -284,8 +289,8 @@ class McpServerSessionTest {
             List<?> content = (List<?>) result.get("content");
             assertThat(content).hasSize(2);
             String json = (String) ((Map<?, ?>) content.get(1)).get("text");
-            assertThat(new dev.mcpd.application.wire.TestJsonCodec().parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
-                    json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)).isEqualTo(Json.object("count", 3));
+            assertThat(new TestJsonCodec().parse(json.getBytes(StandardCharsets.UTF_8), 0,
+                    json.getBytes(StandardCharsets.UTF_8).length)).isEqualTo(Json.object("count", 3));
         }
     }
 

@@ -4,7 +4,9 @@ import dev.mcpd.application.mcp.CallObserver;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.mcp.McpServerSession;
 import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
+import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.fake.InMemoryEngine;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Tool;
@@ -12,6 +14,7 @@ import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.port.CallContext;
 import dev.mcpd.domain.port.Engine;
+import dev.mcpd.domain.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +38,9 @@ final class FakeInProcessServer implements InProcessServer {
     @Override
     public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
         opened.incrementAndGet();
-        return new McpServerSession(catalog, new ServerInfo("mcpd", "1.2.3", null), outbound, CallObserver.NONE, null,
-                environment, Clock.systemUTC(), Duration.ofMinutes(1), 100, new dev.mcpd.application.wire.TestJsonCodec());
+        return new McpServerSession(catalog, SessionSettings.uncapped(new ServerInfo("mcpd", "1.2.3", null),
+                Duration.ofMinutes(1), 100), outbound, CallObserver.NONE, null, environment, Clock.systemUTC(),
+                Ticker.system(), new TestJsonCodec());
     }
 
     @Override

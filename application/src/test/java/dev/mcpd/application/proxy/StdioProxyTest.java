@@ -5,32 +5,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mcpd.application.daemon.HelloProtocol;
+import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.application.mcp.Json;
-import dev.mcpd.application.mcp.JsonRpc;
 import dev.mcpd.application.wire.LinePeer;
 import dev.mcpd.application.wire.LineReader;
 import dev.mcpd.application.wire.PipedConnection;
 import dev.mcpd.application.wire.TestJsonCodec;
+import dev.mcpd.domain.fake.InMemoryLivenessProbe;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.model.DaemonHello;
+import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
-import dev.mcpd.domain.fake.InMemoryLivenessProbe;
+import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.testing.TestTime;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.mcpd.domain.time.Ticker;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -252,7 +260,7 @@ class StdioProxyTest {
         daemon.awaitLine(1);
         host.send(request(1, "ping", null));
         daemon.awaitLine(2);
-        Thread.sleep(100);
+        await().during(TestTime.millis(100)).atMost(ANSWER).until(() -> !exitedByWatchdog.isDone());
         assertThat(exitedByWatchdog).as("a live host keeps the proxy").isNotDone();
 
         probe.kill(hostPid);
@@ -295,7 +303,7 @@ class StdioProxyTest {
         host.send(request(1, "ping", null));
         host.awaitResponse(1);
 
-        Thread.sleep(TestTime.millis(400).toMillis());
+        await().during(TestTime.millis(400)).atMost(ANSWER).until(() -> !exitedByWatchdog.isDone());
 
         assertThat(exitedByWatchdog).isNotDone();
     }
@@ -310,7 +318,7 @@ class StdioProxyTest {
         LinePeer secondDaemon = second.farSide();
         firstDaemon.send(HelloProtocol.daemonHello(new DaemonHello("1.2.3", DaemonHello.PROTOCOL, 31337, "user:1000")));
         secondDaemon.send(HelloProtocol.daemonHello(new DaemonHello("1.2.3", DaemonHello.PROTOCOL, 31338, "user:1000")));
-        java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger finds = new AtomicInteger();
         start(() -> switch (finds.incrementAndGet()) {
             case 1 -> found(first);
             case 2 -> new DaemonFinder.Result.NotReachable("the new daemon is still starting");
@@ -379,14 +387,14 @@ class StdioProxyTest {
      * as a broken pipe; reads block until {@link #deliver} hands over bytes, then report end of stream. Closing it
      * does not discard what was delivered: those bytes were already in the proxy's socket buffer.
      */
-    private static final class RacingDaemon implements dev.mcpd.domain.port.Connection {
+    private static final class RacingDaemon implements Connection {
         final List<String> written = new CopyOnWriteArrayList<>();
-        final java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
-        private final java.util.concurrent.CompletableFuture<byte[]> delivery = new java.util.concurrent.CompletableFuture<>();
+        final CountDownLatch drained = new CountDownLatch(1);
+        private final CompletableFuture<byte[]> delivery = new CompletableFuture<>();
         private volatile boolean broken;
-        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-        private final java.io.InputStream in = new java.io.InputStream() {
-            private java.io.ByteArrayInputStream bytes;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final InputStream in = new InputStream() {
+            private ByteArrayInputStream bytes;
 
             @Override
             public int read() throws IOException {
@@ -397,7 +405,7 @@ class StdioProxyTest {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 if (bytes == null) {
-                    bytes = new java.io.ByteArrayInputStream(delivery.join());
+                    bytes = new ByteArrayInputStream(delivery.join());
                 }
                 int n = bytes.read(b, off, len);
                 if (n < 0) {
@@ -430,8 +438,8 @@ class StdioProxyTest {
         }
 
         @Override
-        public dev.mcpd.domain.model.Endpoint endpoint() {
-            return new dev.mcpd.domain.model.Endpoint(dev.mcpd.domain.model.TransportKind.IN_MEMORY, "racing");
+        public Endpoint endpoint() {
+            return new Endpoint(TransportKind.IN_MEMORY, "racing");
         }
 
         @Override
@@ -440,7 +448,7 @@ class StdioProxyTest {
         }
 
         @Override
-        public java.io.InputStream input() {
+        public InputStream input() {
             return in;
         }
 
@@ -482,8 +490,9 @@ class StdioProxyTest {
     }
 
     private void start(Supplier<DaemonFinder.Result> finder) {
-        StdioProxy proxy = new StdioProxy(finder, inProcess, codec, () -> HELLO, Map.of(), 1 << 20,
-                new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, reconnectDelay);
+        StdioProxy proxy = new StdioProxy(finder, inProcess, codec,
+                new ProxySettings(1 << 20, Backoff.reconnect(reconnectDelay), Map.of(), () -> HELLO),
+                new PrintStream(stderr, true, UTF_8), watchdog, exitedByWatchdog::complete, Ticker.system());
         exit = new CompletableFuture<>();
         Thread.ofVirtual().name("proxy").start(() -> {
             try {
@@ -547,7 +556,7 @@ class StdioProxyTest {
 
         Host() throws IOException {}
 
-        java.io.InputStream stdinForProxy() {
+        InputStream stdinForProxy() {
             return Channels.newInputStream(stdin.source());
         }
 

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.primary.wire.JacksonJsonCodec;
 import dev.mcpd.application.daemon.HelloProtocol;
 import dev.mcpd.application.diagnostics.DiagnosticsEngine;
+import dev.mcpd.application.jsonrpc.RequestId;
 import dev.mcpd.application.mcp.CallObserver;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.mcp.McpServerSession;
 import dev.mcpd.application.mcp.ServerInfo;
+import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.wire.LineReader;
 import dev.mcpd.domain.error.LineTooLongException;
@@ -23,6 +25,7 @@ import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.port.CallContext;
 import dev.mcpd.domain.port.Engine;
+import dev.mcpd.domain.time.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,8 +90,9 @@ class WireFuzzTest {
         LineReader reader = new LineReader(in, maxLineBytes);
 
         List<Map<String, Object>> out = new CopyOnWriteArrayList<>();
-        McpServerSession session = new McpServerSession(CATALOG, new ServerInfo("mcpd", "fuzz", "Fuzzed."), out::add,
-                CallObserver.NONE, new ClientId(1), Map.of(), Clock.systemUTC(), Duration.ofSeconds(30), 2, CODEC);
+        McpServerSession session = new McpServerSession(CATALOG,
+                SessionSettings.uncapped(new ServerInfo("mcpd", "fuzz", "Fuzzed."), Duration.ofSeconds(30), 2), out::add,
+                CallObserver.NONE, new ClientId(1), Map.of(), Clock.systemUTC(), Ticker.system(), CODEC);
         Map<String, Integer> requests = new HashMap<>();
         Set<String> cancelled = new HashSet<>();
         try {
@@ -175,7 +179,7 @@ class WireFuzzTest {
             return;
         }
         boolean response = m.get("method") == null && (m.containsKey("result") || m.containsKey("error"));
-        if (m.containsKey("id") && Json.isValidId(m.get("id")) && !response) {
+        if (m.containsKey("id") && RequestId.isValid(m.get("id")) && !response) {
             requests.merge(key(m.get("id")), 1, Integer::sum);
         }
         if ("notifications/cancelled".equals(m.get("method")) && !m.containsKey("id")) {
