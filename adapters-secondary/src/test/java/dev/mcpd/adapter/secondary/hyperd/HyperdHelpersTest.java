@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Names, CSV type guessing, socket paths and the binary search of the hyperd adapter. */
+/** Names, socket paths and the binary search of the hyperd adapter. */
 class HyperdHelpersTest {
 
     @TempDir
@@ -26,18 +26,6 @@ class HyperdHelpersTest {
         assertThatThrownBy(() -> SqlNames.table("a.b.c.d")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SqlNames.alias("main")).hasMessageContaining("main");
         assertThatThrownBy(() -> SqlNames.alias("x;drop")).hasMessageContaining("plain name");
-    }
-
-    @Test
-    void guessesColumnTypesFromTheFirstRows() throws Exception {
-        Path csv = dir.resolve("t.csv");
-        Files.writeString(csv, "i,d,b,day,ts,mixed,\"quoted, name\"\n1,1.5,true,2024-01-01,2024-01-01 10:00:00,1,x\n"
-                + "2,,false,,2024-01-02T11:00,yes,\"multi\nline\"\n,3,TRUE,2024-01-03,2024-01-03,2,y\n");
-        assertThat(CsvColumnGuess.guess(csv, ',')).containsExactly(
-                new CsvColumnGuess.Column("i", "BIGINT"), new CsvColumnGuess.Column("d", "DOUBLE PRECISION"),
-                new CsvColumnGuess.Column("b", "BOOLEAN"), new CsvColumnGuess.Column("day", "DATE"),
-                new CsvColumnGuess.Column("ts", "TIMESTAMP"), new CsvColumnGuess.Column("mixed", "TEXT"),
-                new CsvColumnGuess.Column("quoted, name", "TEXT"));
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.mcpd.domain.testing.TestTime;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +133,17 @@ class PgWireHyperdClientTest {
         assertThat(loaded.description().columns()).extracting(SqlColumn::type)
                 .containsExactly("bigint", "text", "double precision", "date");
         assertThat(client.query(A, "SELECT name FROM people WHERE score > 3.9", 10, soon()).rows()).containsExactly(List.of("bob"));
+    }
+
+    @Test
+    void aCsvExportedWithAByteOrderMarkCreatesItsFirstColumnWithoutIt() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        Files.write(csv, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // UTF-8 BOM, as spreadsheets export
+        Files.writeString(csv, "id,name\n1,alice\n", StandardOpenOption.APPEND);
+        CsvLoadResult loaded = client.loadCsv(A, new CsvLoad(csv, "exported", true, ','), soon());
+        assertThat(loaded.rows()).isEqualTo(1);
+        assertThat(loaded.description().columns()).extracting(SqlColumn::name).containsExactly("id", "name");
+        assertThat(client.query(A, "SELECT id FROM exported", 1, soon()).rows()).containsExactly(List.of(1L));
     }
 
     @Test
