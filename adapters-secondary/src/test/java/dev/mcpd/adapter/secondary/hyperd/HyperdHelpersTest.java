@@ -7,6 +7,7 @@ import dev.mcpd.domain.model.hyperd.TableRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class HyperdHelpersTest {
     @Test
     void pgjdbcGoesToHyperdsUnixSocketAndNeverOverTcp() { // review finding 1, ADR 0013
         Path socket = dir.resolve("run/1/.s.PGSQL.1");
-        java.util.Properties properties = PgWireHyperdClient.connectionProperties(socket);
+        Properties properties = HyperdPool.connectionProperties(socket);
         assertThat(properties.getProperty("socketFactory")).isEqualTo("org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
         assertThat(properties.getProperty("socketFactoryArg")).isEqualTo(socket.toString());
         assertThat(properties.getProperty("password")).isNull();
@@ -39,12 +40,12 @@ class HyperdHelpersTest {
 
     @Test
     void aSocketDirectoryHyperdCannotNameFallsBackToAShortOne() { // B-T2, ADR 0013
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/mcpd-x/hyperd/run/123"))).isTrue();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/" + "d".repeat(90)))).as("too long for sun_path").isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain/state"))).as("hyperd splits at /domain/").isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain"))).isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/a,b"))).as("a listen list is comma-separated").isFalse();
-        assertThat(HyperdSupervisor.descriptor(Path.of("/tmp/x"), ".s.PGSQL.1")).isEqualTo("tab.domain:///tmp/x/domain/.s.PGSQL.1");
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/tmp/mcpd-x/hyperd/run/123"))).isTrue();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/tmp/" + "d".repeat(90)))).as("too long for sun_path").isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/domain/state"))).as("hyperd splits at /domain/").isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/domain"))).isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/a,b"))).as("a listen list is comma-separated").isFalse();
+        assertThat(HyperdLaunch.descriptor(Path.of("/tmp/x"), ".s.PGSQL.1")).isEqualTo("tab.domain:///tmp/x/domain/.s.PGSQL.1");
     }
 
     @Test
@@ -68,8 +69,8 @@ class HyperdHelpersTest {
 
     @Test
     void recognisesReadOnlyStatementsByTheirFirstKeyword() {
-        assertThat(PgWireHyperdClient.firstKeyword("  -- why\n/* c */ (SELECT 1)")).isEqualTo("select");
-        assertThat(PgWireHyperdClient.firstKeyword("WITH x AS (SELECT 1) SELECT * FROM x")).isEqualTo("with");
-        assertThat(PgWireHyperdClient.firstKeyword("insert into t values (1)")).isEqualTo("insert");
+        assertThat(ReadOnlySql.firstKeyword("  -- why\n/* c */ (SELECT 1)")).isEqualTo("select");
+        assertThat(ReadOnlySql.firstKeyword("WITH x AS (SELECT 1) SELECT * FROM x")).isEqualTo("with");
+        assertThat(ReadOnlySql.firstKeyword("insert into t values (1)")).isEqualTo("insert");
     }
 }

@@ -8,11 +8,13 @@ import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
+import dev.mcpd.domain.model.hyperd.HyperdState;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.model.hyperd.QueryResult;
 import dev.mcpd.domain.model.hyperd.SqlColumn;
 import dev.mcpd.domain.model.hyperd.TableRef;
 import dev.mcpd.domain.testing.TestTime;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,11 +79,11 @@ class PgWireHyperdClientTest {
 
     @Test
     void startsHyperdLazilyOnTheFirstCall() throws Exception {
-        assertThat(client.status().state()).isEqualTo("not_started");
+        assertThat(client.status().state()).isEqualTo(HyperdState.NOT_STARTED);
         assertThat(client.status().pid()).isNull();
         assertThat(client.query(A, "SELECT 1 AS one", 10, soon()).rows()).containsExactly(List.of(1L));
         HyperdStatus status = client.status();
-        assertThat(status.state()).isEqualTo("running");
+        assertThat(status.state()).isEqualTo(HyperdState.RUNNING);
         assertThat(status.endpoint()).startsWith("tab.domain://" + dir.resolve("run")); // ADR 0013
         assertThat(status.pid()).isPositive();
         assertThat(Files.exists(dir.resolve("mcpd.hyper"))).isTrue();
@@ -226,7 +230,7 @@ class PgWireHyperdClientTest {
         return (cpuTicks(pid) - before) * 10;
     }
 
-    private static long cpuTicks(long pid) throws java.io.IOException {
+    private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
@@ -254,7 +258,7 @@ class PgWireHyperdClientTest {
         client.query(A, "SELECT 1", 1, soon());
         client.query(b, "SELECT 1", 1, soon());
         int pool = PgWireHyperdClientConfig.defaults(dir).poolSize();
-        List<Future<?>> slow = new java.util.ArrayList<>();
+        List<Future<?>> slow = new ArrayList<>();
         for (int i = 0; i < pool; i++) {
             slow.add(threads.submit(() -> client.query(A, SLOW_QUERY, 1, in(TestTime.scaled(Duration.ofSeconds(60))))));
         }
@@ -318,7 +322,7 @@ class PgWireHyperdClientTest {
         signal("KILL", pid);
         await().atMost(TestTime.scaled(Duration.ofSeconds(15))).untilAsserted(() -> {
             HyperdStatus status = client.status();
-            assertThat(status.state()).isEqualTo("running");
+            assertThat(status.state()).isEqualTo(HyperdState.RUNNING);
             assertThat(status.pid()).isNotNull().isNotEqualTo(pid);
         });
         assertThat(client.status().restarts()).isEqualTo(1);
@@ -342,7 +346,7 @@ class PgWireHyperdClientTest {
 
     @Test
     void withoutABinaryEveryCallIsUnavailableAndSaysWhereItLooked() {
-        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(java.util.Map.of("MCPD_HYPERD_PATH",
+        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(Map.of("MCPD_HYPERD_PATH",
                 dir.resolve("missing/hyperd").toString()));
         try (PgWireHyperdClient missing = new PgWireHyperdClient(none, PgWireHyperdClientConfig.defaults(dir), clock)) {
             assertThat(missing.availability().isAvailable()).isFalse();
