@@ -15,24 +15,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code load_csv}: creates the table when it is missing (column types from {@link CsvColumnGuess}), then loads the
  * file with hyperd's server-side {@code COPY ... FROM '<file>'}; a table it created is dropped again when the
  * {@code COPY} fails, so a failed load leaves nothing behind.
+ *
+ * @param catalog whether the table exists, and its columns after the load
+ * @param deadlines each statement's timeout
  */
-final class CsvTableLoader {
+record CsvTableLoader(HyperdCatalog catalog, Deadlines deadlines) {
 
-    private static final Logger log = LoggerFactory.getLogger(CsvTableLoader.class);
-
-    private final HyperdCatalog catalog;
-    private final Deadlines deadlines;
-
-    CsvTableLoader(HyperdCatalog catalog, Deadlines deadlines) {
-        this.catalog = requireNonNull(catalog, "catalog is null");
-        this.deadlines = requireNonNull(deadlines, "deadlines is null");
+    CsvTableLoader {
+        requireNonNull(catalog, "catalog is null");
+        requireNonNull(deadlines, "deadlines is null");
     }
 
     /**
@@ -84,7 +80,7 @@ final class CsvTableLoader {
                     + ", DELIMITER " + SqlNames.literal(String.valueOf(load.delimiter())) + ")");
         } catch (SQLException e) {
             if (created) {
-                dropQuietly(connection, ref);
+                drop(connection, ref, e);
             }
             throw e;
         }
@@ -92,11 +88,12 @@ final class CsvTableLoader {
         return new CsvLoadResult(ref, rows, created, description);
     }
 
-    private static void dropQuietly(Connection connection, TableRef ref) {
+    /** Drops the table a failed load created; should that fail too, the load's error {@code failed} says so. */
+    private static void drop(Connection connection, TableRef ref, SQLException failed) {
         try (Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + SqlNames.qualified(ref));
         } catch (SQLException e) {
-            log.debug("dropping {} after a failed load: {}", ref.qualifiedName(), e.getMessage());
+            failed.addSuppressed(e);
         }
     }
 }

@@ -13,23 +13,15 @@ import org.postgresql.jdbc.PgStatement;
  * An operation's deadline as pgjdbc timeouts (ADR 0007): each statement's timeout is the time left, so that a
  * statement past its deadline gets a cancel request and its connection stays usable; the socket read timeout is the
  * time left plus a grace, so that only a frozen server is cut off by it.
+ *
+ * @param clock the time source of every deadline
+ * @param socketGrace {@link PgWireHyperdClientConfig#socketGrace()}
  */
-final class Deadlines {
+record Deadlines(Clock clock, Duration socketGrace) {
 
-    private final Clock clock;
-    private final Duration socketGrace;
-
-    /**
-     * @param clock the time source of every deadline
-     * @param socketGrace {@link PgWireHyperdClientConfig#socketGrace()}
-     */
-    Deadlines(Clock clock, Duration socketGrace) {
-        this.clock = requireNonNull(clock, "clock is null");
-        this.socketGrace = requireNonNull(socketGrace, "socketGrace is null");
-    }
-
-    Instant now() {
-        return clock.instant();
+    Deadlines {
+        requireNonNull(clock, "clock is null");
+        requireNonNull(socketGrace, "socketGrace is null");
     }
 
     /** The time from {@code started} to now. */

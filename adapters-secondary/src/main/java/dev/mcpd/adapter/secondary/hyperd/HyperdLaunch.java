@@ -41,21 +41,18 @@ final class HyperdLaunch {
     private static final File NO_INPUT = new File("/dev/null");
 
     private final Path binary;
-    private final Path logDir;
-    private final int poolSize;
-    private final Duration startTimeout;
+    /** Its log directory, pool size (for the thread limit) and start timeout. */
+    private final PgWireHyperdClientConfig config;
     private final Clock clock;
     private final SocketDirectory sockets;
     // Written only by the one start in progress (starts are serial).
     private volatile Boolean knowsThreadLimit;
 
-    HyperdLaunch(Path binary, PgWireHyperdClientConfig config, Clock clock, SocketDirectory sockets) {
+    HyperdLaunch(Path binary, PgWireHyperdClientConfig config, Clock clock) {
+        this.config = requireNonNull(config, "config is null");
+        this.sockets = new SocketDirectory(config.runDir());
         this.binary = requireNonNull(binary, "binary is null");
-        this.logDir = config.logDir();
-        this.poolSize = config.poolSize();
-        this.startTimeout = config.startTimeout();
         this.clock = requireNonNull(clock, "clock is null");
-        this.sockets = requireNonNull(sockets, "sockets is null");
     }
 
     /**
@@ -65,6 +62,7 @@ final class HyperdLaunch {
      *         with an endpoint other than the one it was told to listen on (hyperd is stopped then)
      */
     HyperdSupervisor.Running start(long gen) throws IOException {
+        Path logDir = config.logDir();
         Files.createDirectories(logDir);
         Path dir = sockets.get();
         Path socket = dir.resolve(".s.PGSQL." + gen);
@@ -108,6 +106,11 @@ final class HyperdLaunch {
         }
     }
 
+    /** Removes the socket directory (invariant 7 of the supervisor); call once no hyperd runs. */
+    void deleteSockets() {
+        sockets.delete();
+    }
+
     /** hyperd's form of a Unix-domain endpoint: the directory, {@code /domain/}, the socket's name. */
     static String descriptor(Path dir, String name) {
         return "tab.domain://" + dir + "/domain/" + name;
@@ -115,7 +118,7 @@ final class HyperdLaunch {
 
     /** hyperd's worker threads for all queries: one for each pooled statement, plus one a core (invariant 2). */
     private int threadLimit() {
-        return poolSize + Runtime.getRuntime().availableProcessors();
+        return config.poolSize() + Runtime.getRuntime().availableProcessors();
     }
 
     /** Whether this hyperd has {@link #THREAD_LIMIT_SETTING}: an unknown setting makes hyperd refuse to start. */
@@ -161,6 +164,7 @@ final class HyperdLaunch {
 
     /** Invariant 3: the first connection from the child itself; a connection from any other process is dropped. */
     private Socket acceptCallback(AFUNIXServerSocket listener, Process process) throws IOException {
+        Duration startTimeout = config.startTimeout();
         long giveUp = System.nanoTime() + startTimeout.toNanos();
         listener.setSoTimeout(100);
         while (true) {
@@ -178,7 +182,7 @@ final class HyperdLaunch {
             } catch (SocketTimeoutException e) {
                 if (!process.isAlive()) {
                     throw new IOException("hyperd exited with code " + process.exitValue() + " before calling back; see "
-                            + logDir.resolve("hyperd.out"));
+                            + config.logDir().resolve("hyperd.out"));
                 }
                 if (System.nanoTime() > giveUp) {
                     throw new IOException("hyperd did not call back within " + startTimeout.toMillis() + " ms");

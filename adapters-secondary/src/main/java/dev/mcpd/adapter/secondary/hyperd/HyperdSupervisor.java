@@ -55,6 +55,28 @@ public final class HyperdSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HyperdSupervisor.class);
 
     /**
+     * Where hyperd is in its life, read as one consistent snapshot.
+     *
+     * @param state never {@link HyperdState#UNAVAILABLE} (that is a client without a binary)
+     * @param lastError why hyperd last exited or failed to start; empty when it never did
+     * @param restarts how many times hyperd was restarted after an unexpected exit (or a failed start)
+     */
+    public record Health(HyperdState state, String lastError, int restarts) {
+
+        Health in(HyperdState next) {
+            return new Health(next, lastError, restarts);
+        }
+
+        Health failed(HyperdState next, String error) {
+            return new Health(next, error, restarts);
+        }
+
+        Health restarted() {
+            return new Health(state, lastError, restarts + 1);
+        }
+    }
+
+    /**
      * One running hyperd.
      *
      * @param generation 1 for the first start, incremented by each restart
@@ -71,7 +93,6 @@ public final class HyperdSupervisor implements AutoCloseable {
     private final Path logDir;
     private final Duration startTimeout;
     private final Clock clock;
-    private final SocketDirectory sockets;
     private final HyperdLaunch launcher;
     private final Object stateGuard = new Object();
     private final RestartPolicy restartPolicy = new RestartPolicy();
@@ -79,9 +100,7 @@ public final class HyperdSupervisor implements AutoCloseable {
 
     // Written under stateGuard (never held across I/O), read without it.
     private volatile CompletableFuture<Running> current;
-    private volatile HyperdState state = HyperdState.NOT_STARTED;
-    private volatile String lastError = "";
-    private volatile int restarts;
+    private volatile Health health = new Health(HyperdState.NOT_STARTED, "", 0);
     private long generation;
 
     /**
@@ -98,8 +117,7 @@ public final class HyperdSupervisor implements AutoCloseable {
         this.logDir = config.logDir();
         this.startTimeout = config.startTimeout();
         this.clock = requireNonNull(clock, "clock is null");
-        this.sockets = new SocketDirectory(config.runDir());
-        this.launcher = new HyperdLaunch(binary, config, clock, sockets);
+        this.launcher = new HyperdLaunch(binary, config, clock);
     }
 
     /** The executable this supervisor starts. */
@@ -107,19 +125,9 @@ public final class HyperdSupervisor implements AutoCloseable {
         return binary;
     }
 
-    /** Where hyperd is in its life; never {@link HyperdState#UNAVAILABLE} (that is a client without a binary). */
-    public HyperdState state() {
-        return state;
-    }
-
-    /** Why hyperd last exited or failed to start; empty when it never did. */
-    public String lastError() {
-        return lastError;
-    }
-
-    /** How many times hyperd was restarted after an unexpected exit (or a failed start). */
-    public int restarts() {
-        return restarts;
+    /** Where hyperd is in its life, why it last failed and how often it restarted, as one snapshot; never waits. */
+    public Health health() {
+        return health;
     }
 
     /** The running hyperd, if one is running now; never waits. */
@@ -167,7 +175,7 @@ public final class HyperdSupervisor implements AutoCloseable {
                 return future; // failed, and the restart limit says wait
             }
             if (future != null) {
-                restarts++;
+                health = health.restarted();
             }
             return launch();
         }
@@ -178,7 +186,7 @@ public final class HyperdSupervisor implements AutoCloseable {
         CompletableFuture<Running> future = new CompletableFuture<>();
         long gen = ++generation;
         current = future;
-        state = gen == 1 ? HyperdState.STARTING : HyperdState.RESTARTING;
+        health = health.in(gen == 1 ? HyperdState.STARTING : HyperdState.RESTARTING);
         Thread.ofVirtual().name("hyperd-start-" + gen).start(() -> {
             try {
                 Running running = launcher.start(gen);
@@ -189,14 +197,14 @@ public final class HyperdSupervisor implements AutoCloseable {
                         future.completeExceptionally(new HyperdException.Unavailable("hyperd was stopped", null));
                         return;
                     }
-                    state = HyperdState.RUNNING;
+                    health = health.in(HyperdState.RUNNING);
                 }
                 future.complete(running);
                 running.process().onExit().thenAccept(process -> exited(future, running, process.exitValue()));
             } catch (IOException | RuntimeException e) {
                 synchronized (stateGuard) {
-                    lastError = "start failed: " + e.getMessage();
-                    state = closed.get() ? HyperdState.STOPPED : HyperdState.FAILED;
+                    health = health.failed(closed.get() ? HyperdState.STOPPED : HyperdState.FAILED,
+                            "start failed: " + e.getMessage());
                 }
                 log.warn("hyperd {} failed to start: {}", binary, e.getMessage());
                 future.completeExceptionally(e instanceof HyperdException.Unavailable u ? u
@@ -215,14 +223,14 @@ public final class HyperdSupervisor implements AutoCloseable {
             if (closed.get() || current != future) {
                 return;
             }
-            lastError = "hyperd (pid " + running.process().pid() + ") exited with code " + exitCode + " after "
+            String lastError = "hyperd (pid " + running.process().pid() + ") exited with code " + exitCode + " after "
                     + Duration.between(running.startedAt(), clock.instant()).toSeconds() + " s; see " + logDir;
             log.warn("{}", lastError);
             if (restartPolicy.allow(clock.instant())) {
-                restarts++;
+                health = health.failed(health.state(), lastError).restarted();
                 launch();
             } else {
-                state = HyperdState.FAILED;
+                health = health.failed(HyperdState.FAILED, lastError);
                 current = CompletableFuture.failedFuture(new HyperdException.Unavailable("hyperd exited "
                         + (RestartPolicy.MAX_RESTARTS + 1) + " times within " + RestartPolicy.RESTART_WINDOW.toSeconds()
                         + " s; not restarting it until the minute is over. Last: " + lastError, null));
@@ -241,7 +249,7 @@ public final class HyperdSupervisor implements AutoCloseable {
                 return;
             }
             future = current;
-            state = HyperdState.STOPPED;
+            health = health.in(HyperdState.STOPPED);
         }
         if (future != null && !future.isDone()) {
             // A start in progress sees `closed` and stops its own hyperd before completing; wait for that.
@@ -258,7 +266,7 @@ public final class HyperdSupervisor implements AutoCloseable {
             closeQuietly(running.callback());
             HyperdLaunch.stop(running.process());
         }
-        sockets.delete();
+        launcher.deleteSockets();
     }
 
     private static void deleteQuietly(Path file) {

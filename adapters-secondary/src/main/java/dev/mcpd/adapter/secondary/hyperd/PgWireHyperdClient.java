@@ -94,8 +94,9 @@ public final class PgWireHyperdClient implements HyperdClient {
         if (closed.get()) {
             return Availability.unavailable("the hyperd client is closed (mcpd is shutting down)");
         }
-        if (supervisor.state() == HyperdState.FAILED) {
-            return Availability.unavailable("hyperd is down: " + supervisor.lastError());
+        HyperdSupervisor.Health health = supervisor.health();
+        if (health.state() == HyperdState.FAILED) {
+            return Availability.unavailable("hyperd is down: " + health.lastError());
         }
         return Availability.available();
     }
@@ -106,14 +107,15 @@ public final class PgWireHyperdClient implements HyperdClient {
             return new HyperdStatus(HyperdState.UNAVAILABLE, null, null, Duration.ZERO, 0, 0, 0, config.poolSize(),
                     null, pool.database(), attachments.all(), missingReason);
         }
+        HyperdSupervisor.Health health = supervisor.health();
         Optional<HyperdSupervisor.Running> running = supervisor.runningNow();
         HyperdPool.Usage usage = pool.usage();
-        return new HyperdStatus(supervisor.state(),
+        return new HyperdStatus(health.state(),
                 running.map(HyperdSupervisor.Running::descriptor).orElse(null),
                 running.map(r -> r.process().pid()).orElse(null),
                 running.map(r -> Duration.between(r.startedAt(), clock.instant())).orElse(Duration.ZERO),
-                supervisor.restarts(), usage.busy(), usage.idle(), config.poolSize(), supervisor.binary(),
-                pool.database(), attachments.all(), supervisor.lastError());
+                health.restarts(), usage.busy(), usage.idle(), config.poolSize(), supervisor.binary(),
+                pool.database(), attachments.all(), health.lastError());
     }
 
     @Override

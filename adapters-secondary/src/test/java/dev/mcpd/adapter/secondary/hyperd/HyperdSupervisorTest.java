@@ -66,7 +66,7 @@ class HyperdSupervisorTest {
         assertThat(running.process().isAlive()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofSeconds(1)));
         assertThat(running.process().exitValue()).as("hyperd exits 0 when its callback closes").isZero();
-        assertThat(supervisor.state()).isEqualTo(HyperdState.STOPPED);
+        assertThat(supervisor.health().state()).isEqualTo(HyperdState.STOPPED);
         supervisor.close();
         assertThatThrownBy(() -> supervisor.running(clock.instant().plusSeconds(5)))
                 .isInstanceOf(HyperdException.Unavailable.class);
@@ -230,11 +230,11 @@ class HyperdSupervisorTest {
                 await().atMost(TestTime.scaled(Duration.ofSeconds(15))).until(() -> supervisor.runningNow()
                         .map(r -> r.process().pid() != killed).orElse(false));
                 pid = supervisor.runningNow().orElseThrow().process().pid();
-                assertThat(supervisor.restarts()).isEqualTo(restart);
+                assertThat(supervisor.health().restarts()).isEqualTo(restart);
             }
             PgWireHyperdClientTest.signal("KILL", pid);
-            await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> supervisor.state() == HyperdState.FAILED);
-            assertThat(supervisor.lastError()).contains("exited with code");
+            await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> supervisor.health().state() == HyperdState.FAILED);
+            assertThat(supervisor.health().lastError()).contains("exited with code");
             assertThatThrownBy(() -> supervisor.running(clock.instant().plusSeconds(5)))
                     .isInstanceOf(HyperdException.Unavailable.class).hasMessageContaining("not restarting");
             assertThat(supervisor.runningNow()).isEmpty();
