@@ -95,7 +95,7 @@ public final class HyperdEngine implements Engine {
     @Override
     public String detail() {
         HyperdStatus status = client.status();
-        StringBuilder detail = new StringBuilder("hyperd ").append(status.state());
+        StringBuilder detail = new StringBuilder("hyperd ").append(status.state().wireName());
         if (status.pid() != null) {
             detail.append(", pid ").append(status.pid()).append(" at ").append(status.endpoint());
         }
@@ -225,7 +225,7 @@ public final class HyperdEngine implements Engine {
             attachments.add(object("alias", attachment.alias(), "path", attachment.path().toString()));
         }
         Map<String, Object> structured = object(
-                "state", status.state(),
+                "state", status.state().wireName(),
                 "endpoint", status.endpoint(),
                 "pid", status.pid(),
                 "uptime_seconds", status.uptime().toSeconds(),

@@ -88,7 +88,7 @@ final class HyperdText {
 
     /** The status, one fact per line. */
     static String status(HyperdStatus status) {
-        StringBuilder text = new StringBuilder("hyperd ").append(status.state()).append('\n');
+        StringBuilder text = new StringBuilder("hyperd ").append(status.state().wireName()).append('\n');
         if (status.pid() != null) {
             text.append("  pid ").append(status.pid()).append(", endpoint ").append(status.endpoint())
                     .append(", up ").append(status.uptime().toSeconds()).append(" s\n");

@@ -34,7 +34,9 @@ import java.util.List;
  *       usable.
  *   <li>A lost connection fails the operation in progress with {@link HyperdException.ConnectionLost} (or
  *       {@link HyperdException.DeadlineExceeded} when the server froze); the next operation connects afresh (B-B4).
- *   <li>{@link #close()} closes every connection (and stops a hyperd the client started) and is idempotent (B-E1).
+ *   <li>{@link #close()} closes every connection (and stops a hyperd the client started) and is idempotent (B-E1):
+ *       afterwards the client is unavailable, its status says {@code stopped}, and every operation fails with
+ *       {@link HyperdException.Unavailable}.
  *   <li>Fair share (B-B3, review finding 12): every operation names its calling client. No client holds every
  *       connection: while one client's operations wait for a connection, another client's operation still gets one
  *       within its deadline, and free connections go to waiting clients in turn (FIFO within each client), not to

@@ -1,10 +1,13 @@
 package dev.mcpd.domain.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.ClientId;
+import dev.mcpd.domain.model.hyperd.HyperdState;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.port.HyperdClient;
 import dev.mcpd.domain.testing.TestTime;
@@ -88,8 +91,20 @@ public abstract class HyperdClientContract {
     }
 
     @Test
-    void closeIsIdempotent() {
+    void closeIsIdempotent() throws Exception { // invariant 6, B-E1: closed is unavailable; a second close changes nothing
+        client.query(CALLER, SELECT_ONE, 1, soon()); // something to release
         client.close();
-        client.close();
+        Availability closed = client.availability();
+        HyperdStatus status = client.status();
+        assertThat(closed.isAvailable()).isFalse();
+        assertThat(status.state()).isEqualTo(HyperdState.STOPPED);
+        assertThat(status.pid()).as("no server runs after close").isNull();
+        assertThat(status.busyConnections()).isZero();
+        assertThatThrownBy(() -> client.query(CALLER, SELECT_ONE, 1, soon()))
+                .isInstanceOf(HyperdException.Unavailable.class);
+
+        assertThatCode(client::close).as("a second close").doesNotThrowAnyException();
+        assertThat(client.availability()).isEqualTo(closed);
+        assertThat(client.status()).isEqualTo(status);
     }
 }

@@ -6,6 +6,7 @@ import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.Attachment;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
+import dev.mcpd.domain.model.hyperd.HyperdState;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.model.hyperd.QueryResult;
 import dev.mcpd.domain.model.hyperd.SqlColumn;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +40,7 @@ public final class InMemoryHyperdClient implements HyperdClient {
     private final Map<String, CountDownLatch> stalls = new ConcurrentHashMap<>();
     private final Map<String, TableDescription> tables = new ConcurrentSkipListMap<>();
     private final Map<String, Attachment> attachments = new ConcurrentSkipListMap<>();
-    private final List<String> executed = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> executed = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger busy = new AtomicInteger();
     private volatile Availability availability = Availability.available();
     private volatile Instant lastDeadline;
@@ -99,7 +101,12 @@ public final class InMemoryHyperdClient implements HyperdClient {
 
     @Override
     public HyperdStatus status() {
-        return new HyperdStatus(availability.isAvailable() ? "running" : "unavailable", "tab.domain:///fake/run/1/domain/.s.PGSQL.1", 1L,
+        if (closed) {
+            return new HyperdStatus(HyperdState.STOPPED, null, null, Duration.ZERO, 0, 0, 0, 8, Path.of("/fake/hyperd"),
+                    Path.of("/fake/mcpd.hyper"), List.copyOf(attachments.values()), "");
+        }
+        return new HyperdStatus(availability.isAvailable() ? HyperdState.RUNNING : HyperdState.UNAVAILABLE,
+                "tab.domain:///fake/run/1/domain/.s.PGSQL.1", 1L,
                 Duration.ofSeconds(1), 0, busy.get(), 1, 8, Path.of("/fake/hyperd"), Path.of("/fake/mcpd.hyper"),
                 List.copyOf(attachments.values()), "");
     }
@@ -181,9 +188,11 @@ public final class InMemoryHyperdClient implements HyperdClient {
         return new CsvLoadResult(description.table(), 2, created, description);
     }
 
+    /** Like the real client: afterwards it is unavailable, refuses operations and reports {@code stopped}. */
     @Override
     public void close() {
         closed = true;
+        availability = Availability.unavailable("the hyperd client is closed");
     }
 
     private void begin(ClientId caller, Instant deadline) {

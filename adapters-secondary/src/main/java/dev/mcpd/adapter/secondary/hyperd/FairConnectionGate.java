@@ -83,6 +83,11 @@ final class FairConnectionGate {
         this.perClientCap = perClientCap;
     }
 
+    /** The most leases out at once: the pool's size. */
+    int permits() {
+        return permits;
+    }
+
     /** The cap for a pool of {@code poolSize}: one less than the pool, so that one connection stays for others. */
     static int capFor(int poolSize) {
         return Math.max(1, poolSize - 1);

@@ -1,5 +1,8 @@
 package dev.mcpd.adapter.secondary.hyperd;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.hyperd.TableRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,19 @@ final class SqlNames {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     private SqlNames() {}
+
+    /**
+     * {@link #table(String)} for a name a tool was given.
+     *
+     * @throws HyperdException.SqlError {@code 42602} (invalid name) saying what is wrong with the name
+     */
+    static TableRef tableOrError(String text) {
+        try {
+            return table(requireNonNull(text, "table is null"));
+        } catch (IllegalArgumentException e) {
+            throw new HyperdException.SqlError("42602", e.getMessage(), e);
+        }
+    }
 
     /**
      * Parses a table name; one part is {@code main.public.part}, two are {@code main.schema.table}.

@@ -7,10 +7,11 @@ import dev.mcpd.domain.model.hyperd.TableRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Names, CSV type guessing, socket paths and the binary search of the hyperd adapter. */
+/** Names, socket paths and the binary search of the hyperd adapter. */
 class HyperdHelpersTest {
 
     @TempDir
@@ -29,21 +30,9 @@ class HyperdHelpersTest {
     }
 
     @Test
-    void guessesColumnTypesFromTheFirstRows() throws Exception {
-        Path csv = dir.resolve("t.csv");
-        Files.writeString(csv, "i,d,b,day,ts,mixed,\"quoted, name\"\n1,1.5,true,2024-01-01,2024-01-01 10:00:00,1,x\n"
-                + "2,,false,,2024-01-02T11:00,yes,\"multi\nline\"\n,3,TRUE,2024-01-03,2024-01-03,2,y\n");
-        assertThat(CsvColumnGuess.guess(csv, ',')).containsExactly(
-                new CsvColumnGuess.Column("i", "BIGINT"), new CsvColumnGuess.Column("d", "DOUBLE PRECISION"),
-                new CsvColumnGuess.Column("b", "BOOLEAN"), new CsvColumnGuess.Column("day", "DATE"),
-                new CsvColumnGuess.Column("ts", "TIMESTAMP"), new CsvColumnGuess.Column("mixed", "TEXT"),
-                new CsvColumnGuess.Column("quoted, name", "TEXT"));
-    }
-
-    @Test
     void pgjdbcGoesToHyperdsUnixSocketAndNeverOverTcp() { // review finding 1, ADR 0013
         Path socket = dir.resolve("run/1/.s.PGSQL.1");
-        java.util.Properties properties = PgWireHyperdClient.connectionProperties(socket);
+        Properties properties = HyperdPool.connectionProperties(socket);
         assertThat(properties.getProperty("socketFactory")).isEqualTo("org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg");
         assertThat(properties.getProperty("socketFactoryArg")).isEqualTo(socket.toString());
         assertThat(properties.getProperty("password")).isNull();
@@ -51,12 +40,12 @@ class HyperdHelpersTest {
 
     @Test
     void aSocketDirectoryHyperdCannotNameFallsBackToAShortOne() { // B-T2, ADR 0013
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/mcpd-x/hyperd/run/123"))).isTrue();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/tmp/" + "d".repeat(90)))).as("too long for sun_path").isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain/state"))).as("hyperd splits at /domain/").isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/domain"))).isFalse();
-        assertThat(HyperdSupervisor.usableForHyperd(Path.of("/home/u/a,b"))).as("a listen list is comma-separated").isFalse();
-        assertThat(HyperdSupervisor.descriptor(Path.of("/tmp/x"), ".s.PGSQL.1")).isEqualTo("tab.domain:///tmp/x/domain/.s.PGSQL.1");
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/tmp/mcpd-x/hyperd/run/123"))).isTrue();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/tmp/" + "d".repeat(90)))).as("too long for sun_path").isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/domain/state"))).as("hyperd splits at /domain/").isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/domain"))).isFalse();
+        assertThat(SocketDirectory.usableForHyperd(Path.of("/home/u/a,b"))).as("a listen list is comma-separated").isFalse();
+        assertThat(HyperdLaunch.descriptor(Path.of("/tmp/x"), ".s.PGSQL.1")).isEqualTo("tab.domain:///tmp/x/domain/.s.PGSQL.1");
     }
 
     @Test
@@ -80,8 +69,8 @@ class HyperdHelpersTest {
 
     @Test
     void recognisesReadOnlyStatementsByTheirFirstKeyword() {
-        assertThat(PgWireHyperdClient.firstKeyword("  -- why\n/* c */ (SELECT 1)")).isEqualTo("select");
-        assertThat(PgWireHyperdClient.firstKeyword("WITH x AS (SELECT 1) SELECT * FROM x")).isEqualTo("with");
-        assertThat(PgWireHyperdClient.firstKeyword("insert into t values (1)")).isEqualTo("insert");
+        assertThat(ReadOnlySql.firstKeyword("  -- why\n/* c */ (SELECT 1)")).isEqualTo("select");
+        assertThat(ReadOnlySql.firstKeyword("WITH x AS (SELECT 1) SELECT * FROM x")).isEqualTo("with");
+        assertThat(ReadOnlySql.firstKeyword("insert into t values (1)")).isEqualTo("insert");
     }
 }

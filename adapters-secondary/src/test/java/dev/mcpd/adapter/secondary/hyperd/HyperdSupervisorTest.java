@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mcpd.adapter.secondary.process.ProcessDaemonLauncher;
 import dev.mcpd.domain.error.HyperdException;
+import dev.mcpd.domain.model.hyperd.HyperdState;
 import dev.mcpd.domain.testing.TestTime;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +51,7 @@ class HyperdSupervisorTest {
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                 Socket accepted = server.accept()) {
             client.getOutputStream().write(wire);
-            assertThat(HyperdSupervisor.readDescriptor(accepted)).isEqualTo("tab.tcp://127.0.0.1:36513");
+            assertThat(HyperdLaunch.readDescriptor(accepted)).isEqualTo("tab.tcp://127.0.0.1:36513");
         }
         assertThat(new ByteArrayInputStream(wire).available()).isPositive();
     }
@@ -62,7 +66,7 @@ class HyperdSupervisorTest {
         assertThat(running.process().isAlive()).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofSeconds(1)));
         assertThat(running.process().exitValue()).as("hyperd exits 0 when its callback closes").isZero();
-        assertThat(supervisor.state()).isEqualTo("stopped");
+        assertThat(supervisor.health().state()).isEqualTo(HyperdState.STOPPED);
         supervisor.close();
         assertThatThrownBy(() -> supervisor.running(clock.instant().plusSeconds(5)))
                 .isInstanceOf(HyperdException.Unavailable.class);
@@ -104,7 +108,7 @@ class HyperdSupervisorTest {
             // Before the fix (tab.tcp://localhost, no password) this was "row: 1" too: review finding 1's reproduction.
             assertThat(probe(true, running.descriptor())).as("uid 65534 connecting to hyperd")
                     .startsWith("refused: ").contains("Permission denied");
-            String callback = HyperdSupervisor.descriptor(running.socket().getParent(), "callback-1");
+            String callback = HyperdLaunch.descriptor(running.socket().getParent(), "callback-1");
             assertThat(probe(true, callback)).as("uid 65534 connecting to the callback socket's directory")
                     .startsWith("refused: ").contains("Permission denied");
         }
@@ -132,7 +136,7 @@ class HyperdSupervisorTest {
                 byte[] forged = ("tab.tcp://127.0.0.1:" + fake.getLocalPort() + "\0").getBytes(StandardCharsets.US_ASCII);
                 imposter.write(ByteBuffer.allocate(1 + forged.length).put((byte) forged.length).put(forged).flip());
                 HyperdSupervisor.Running running = start.get(60, TimeUnit.SECONDS);
-                assertThat(running.descriptor()).isEqualTo(HyperdSupervisor.descriptor(callback.getParent(), ".s.PGSQL.1"));
+                assertThat(running.descriptor()).isEqualTo(HyperdLaunch.descriptor(callback.getParent(), ".s.PGSQL.1"));
                 assertThat(running.socket()).isEqualTo(callback.resolveSibling(".s.PGSQL.1"));
                 assertThat(hungUp(imposter)).as("the supervisor hung up on the imposter").isTrue();
             }
@@ -159,7 +163,7 @@ class HyperdSupervisorTest {
     private static boolean hungUp(SocketChannel channel) {
         try {
             return channel.read(ByteBuffer.allocate(1)) < 0;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.getMessage() != null && e.getMessage().contains("reset");
         }
     }
@@ -196,7 +200,7 @@ class HyperdSupervisorTest {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             Files.setPosixFilePermissions(classFile, PosixFilePermissions.fromString("rw-r--r--"));
-            List<String> command = new java.util.ArrayList<>();
+            List<String> command = new ArrayList<>();
             if (asNobody) {
                 command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
             }
@@ -209,7 +213,7 @@ class HyperdSupervisorTest {
             return out;
         } finally {
             try (var files = Files.walk(copy)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -220,17 +224,17 @@ class HyperdSupervisorTest {
     void restartsAtMostThreeTimesAMinuteThenReportsFailed() throws Exception {
         try (HyperdSupervisor supervisor = new HyperdSupervisor(RealHyperd.binary(), PgWireHyperdClientConfig.defaults(dir), clock)) {
             long pid = supervisor.running(clock.instant().plusSeconds(30)).process().pid();
-            for (int restart = 1; restart <= HyperdSupervisor.MAX_RESTARTS; restart++) {
+            for (int restart = 1; restart <= RestartPolicy.MAX_RESTARTS; restart++) {
                 PgWireHyperdClientTest.signal("KILL", pid);
                 long killed = pid;
                 await().atMost(TestTime.scaled(Duration.ofSeconds(15))).until(() -> supervisor.runningNow()
                         .map(r -> r.process().pid() != killed).orElse(false));
                 pid = supervisor.runningNow().orElseThrow().process().pid();
-                assertThat(supervisor.restarts()).isEqualTo(restart);
+                assertThat(supervisor.health().restarts()).isEqualTo(restart);
             }
             PgWireHyperdClientTest.signal("KILL", pid);
-            await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> supervisor.state().equals("failed"));
-            assertThat(supervisor.lastError()).contains("exited with code");
+            await().atMost(TestTime.scaled(Duration.ofSeconds(5))).until(() -> supervisor.health().state() == HyperdState.FAILED);
+            assertThat(supervisor.health().lastError()).contains("exited with code");
             assertThatThrownBy(() -> supervisor.running(clock.instant().plusSeconds(5)))
                     .isInstanceOf(HyperdException.Unavailable.class).hasMessageContaining("not restarting");
             assertThat(supervisor.runningNow()).isEmpty();

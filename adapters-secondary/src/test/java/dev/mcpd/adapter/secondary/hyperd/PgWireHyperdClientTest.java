@@ -8,18 +8,23 @@ import dev.mcpd.domain.error.HyperdException;
 import dev.mcpd.domain.model.ClientId;
 import dev.mcpd.domain.model.hyperd.CsvLoad;
 import dev.mcpd.domain.model.hyperd.CsvLoadResult;
+import dev.mcpd.domain.model.hyperd.HyperdState;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.model.hyperd.QueryResult;
 import dev.mcpd.domain.model.hyperd.SqlColumn;
 import dev.mcpd.domain.model.hyperd.TableRef;
 import dev.mcpd.domain.testing.TestTime;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,11 +79,11 @@ class PgWireHyperdClientTest {
 
     @Test
     void startsHyperdLazilyOnTheFirstCall() throws Exception {
-        assertThat(client.status().state()).isEqualTo("not_started");
+        assertThat(client.status().state()).isEqualTo(HyperdState.NOT_STARTED);
         assertThat(client.status().pid()).isNull();
         assertThat(client.query(A, "SELECT 1 AS one", 10, soon()).rows()).containsExactly(List.of(1L));
         HyperdStatus status = client.status();
-        assertThat(status.state()).isEqualTo("running");
+        assertThat(status.state()).isEqualTo(HyperdState.RUNNING);
         assertThat(status.endpoint()).startsWith("tab.domain://" + dir.resolve("run")); // ADR 0013
         assertThat(status.pid()).isPositive();
         assertThat(Files.exists(dir.resolve("mcpd.hyper"))).isTrue();
@@ -132,6 +137,17 @@ class PgWireHyperdClientTest {
         assertThat(loaded.description().columns()).extracting(SqlColumn::type)
                 .containsExactly("bigint", "text", "double precision", "date");
         assertThat(client.query(A, "SELECT name FROM people WHERE score > 3.9", 10, soon()).rows()).containsExactly(List.of("bob"));
+    }
+
+    @Test
+    void aCsvExportedWithAByteOrderMarkCreatesItsFirstColumnWithoutIt() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        Files.write(csv, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // UTF-8 BOM, as spreadsheets export
+        Files.writeString(csv, "id,name\n1,alice\n", StandardOpenOption.APPEND);
+        CsvLoadResult loaded = client.loadCsv(A, new CsvLoad(csv, "exported", true, ','), soon());
+        assertThat(loaded.rows()).isEqualTo(1);
+        assertThat(loaded.description().columns()).extracting(SqlColumn::name).containsExactly("id", "name");
+        assertThat(client.query(A, "SELECT id FROM exported", 1, soon()).rows()).containsExactly(List.of(1L));
     }
 
     @Test
@@ -214,7 +230,7 @@ class PgWireHyperdClientTest {
         return (cpuTicks(pid) - before) * 10;
     }
 
-    private static long cpuTicks(long pid) throws java.io.IOException {
+    private static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
@@ -242,7 +258,7 @@ class PgWireHyperdClientTest {
         client.query(A, "SELECT 1", 1, soon());
         client.query(b, "SELECT 1", 1, soon());
         int pool = PgWireHyperdClientConfig.defaults(dir).poolSize();
-        List<Future<?>> slow = new java.util.ArrayList<>();
+        List<Future<?>> slow = new ArrayList<>();
         for (int i = 0; i < pool; i++) {
             slow.add(threads.submit(() -> client.query(A, SLOW_QUERY, 1, in(TestTime.scaled(Duration.ofSeconds(60))))));
         }
@@ -306,7 +322,7 @@ class PgWireHyperdClientTest {
         signal("KILL", pid);
         await().atMost(TestTime.scaled(Duration.ofSeconds(15))).untilAsserted(() -> {
             HyperdStatus status = client.status();
-            assertThat(status.state()).isEqualTo("running");
+            assertThat(status.state()).isEqualTo(HyperdState.RUNNING);
             assertThat(status.pid()).isNotNull().isNotEqualTo(pid);
         });
         assertThat(client.status().restarts()).isEqualTo(1);
@@ -330,7 +346,7 @@ class PgWireHyperdClientTest {
 
     @Test
     void withoutABinaryEveryCallIsUnavailableAndSaysWhereItLooked() {
-        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(java.util.Map.of("MCPD_HYPERD_PATH",
+        HyperdBinaryLocator.Located none = HyperdBinaryLocator.locate(Map.of("MCPD_HYPERD_PATH",
                 dir.resolve("missing/hyperd").toString()));
         try (PgWireHyperdClient missing = new PgWireHyperdClient(none, PgWireHyperdClientConfig.defaults(dir), clock)) {
             assertThat(missing.availability().isAvailable()).isFalse();

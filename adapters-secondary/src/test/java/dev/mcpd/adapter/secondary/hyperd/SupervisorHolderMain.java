@@ -2,6 +2,7 @@ package dev.mcpd.adapter.secondary.hyperd;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A stand-in daemon for {@link HyperdSupervisorTest}: starts hyperd through a supervisor, prints hyperd's pid on a
@@ -17,6 +18,6 @@ public final class SupervisorHolderMain {
         HyperdSupervisor.Running running = supervisor.running(Clock.systemUTC().instant().plusSeconds(30));
         System.out.println("hyperd-pid=" + running.process().pid());
         System.out.flush();
-        Thread.sleep(java.time.Duration.ofMinutes(5));
+        Thread.sleep(Duration.ofMinutes(5));
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * A snapshot of the supervised hyperd and the connection pool, taken without waiting for anything (B-B3).
  *
- * @param state {@code not_started} (starts on the first SQL call), {@code starting}, {@code running},
- *        {@code restarting}, {@code failed} (gave up restarting; see {@code lastError}), {@code stopped}
+ * @param state where hyperd is in its life; {@link HyperdState#UNAVAILABLE} when no binary was found
  * @param endpoint where hyperd listens, its Unix-domain socket (ADR 0013), e.g.
  *        {@code tab.domain:///home/u/.local/state/mcpd/x/hyperd/run/4242/domain/.s.PGSQL.1}; {@code null} when not
  *        running
@@ -26,7 +25,7 @@ import java.util.List;
  * @param lastError why hyperd last exited or failed to start; empty when it never did
  */
 public record HyperdStatus(
-        String state,
+        HyperdState state,
         String endpoint,
         Long pid,
         Duration uptime,
