@@ -227,7 +227,7 @@ public final class HyperdHarness {
     }
 
     private void stopDaemon() throws Exception {
-        Process stop = scope.builder("daemon", "stop").redirectErrorStream(true).start();
+        Process stop = scope.builder(scope.command("daemon", "stop"), Map.of()).redirectErrorStream(true).start();
         stop.getInputStream().readAllBytes();
         stop.waitFor(30, TimeUnit.SECONDS);
     }
@@ -240,7 +240,7 @@ public final class HyperdHarness {
         private long id;
 
         Session() throws IOException {
-            process = scope.builder("serve", "--mcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = scope.builder(scope.command("serve", "--mcp"), Map.of()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             in = process.getOutputStream();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             request("initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),

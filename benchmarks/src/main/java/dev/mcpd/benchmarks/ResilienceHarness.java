@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,7 +268,7 @@ public final class ResilienceHarness {
 
         Proxy(int index) throws IOException {
             this.index = index;
-            process = scope.builder("serve", "--mcp").redirectError(stateDir.resolve("proxy-" + index + ".err").toFile())
+            process = scope.builder(scope.command("serve", "--mcp"), Map.of()).redirectError(stateDir.resolve("proxy-" + index + ".err").toFile())
                     .start();
             in = process.getOutputStream();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
