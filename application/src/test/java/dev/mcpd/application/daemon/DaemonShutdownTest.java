@@ -15,6 +15,7 @@ import dev.mcpd.domain.port.ConnectionHandler;
 import dev.mcpd.domain.port.LeftoverProcesses;
 import dev.mcpd.domain.port.Transport;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -136,8 +137,8 @@ class DaemonShutdownTest {
         DaemonSettings settings = new DaemonSettings(Duration.ZERO, Duration.ofSeconds(1), grace, Duration.ofMinutes(1),
                 64 * 1024, 100);
         daemon = new Daemon(new DaemonIdentity("1.2.3", new Pid(ProcessHandle.current().pid(), Instant.parse("2026-01-01T00:00:00Z")),
-                1000, "user:1000"), settings, state, List.of(transport), List.of(), new DaemonClientRegistry(), probe,
-                new TestJsonCodec(), Clock.systemUTC(), LeftoverProcesses.none(), halted::complete);
+                1000, "user:1000"), settings, new DaemonPorts(state, List.of(transport), List.of(), new DaemonClientRegistry(),
+                probe, new TestJsonCodec(), LeftoverProcesses.none(), Clock.systemUTC(), Ticker.system()), halted::complete);
         Thread.ofPlatform().name("daemon-under-test").daemon().start(() -> {
             try {
                 returned.complete(daemon.run());
