@@ -1,23 +1,21 @@
 package dev.mcpd.application.daemon;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.port.ClientRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Remembers since when the daemon has had no clients and no calls in flight (B-L4): the instant the registry
  * last became empty, or the start of the daemon. It is also told when the registry's in-flight count may have
- * dropped, so that the shutdown's drain waits on a {@link Condition} instead of polling (B-E1).
+ * dropped, so that the shutdown's drain waits on a {@link ConditionWait} instead of polling (B-E1).
  */
 public final class ActivityTracker {
 
     private final ClientRegistry registry;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition callsMayHaveEnded = lock.newCondition();
+    private final ConditionWait callsMayHaveEnded = new ConditionWait();
     private volatile Instant idleSince;
 
     public ActivityTracker(ClientRegistry registry, Clock clock) {
@@ -31,12 +29,12 @@ public final class ActivityTracker {
         if (registry.size() == 0) {
             idleSince = clock.instant();
         }
-        signalCallsMayHaveEnded();
+        callsMayHaveEnded.signalAll();
     }
 
     /** Called after the registry was told a call finished ({@link ClientRegistry#callFinished}). */
     public void callFinished() {
-        signalCallsMayHaveEnded();
+        callsMayHaveEnded.signalAll();
     }
 
     /** Since when the daemon is idle, or {@code null} when it has clients or calls now. */
@@ -53,30 +51,11 @@ public final class ActivityTracker {
      *     (its interrupt status is then set again)
      */
     public boolean awaitNoCallsInFlight(Duration timeout) {
-        lock.lock();
         try {
-            long left = timeout.toNanos();
-            while (registry.inFlightCalls() > 0) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = callsMayHaveEnded.awaitNanos(left);
-            }
-            return true;
+            return callsMayHaveEnded.await(() -> registry.inFlightCalls() == 0, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void signalCallsMayHaveEnded() {
-        lock.lock();
-        try {
-            callsMayHaveEnded.signalAll();
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -84,7 +84,7 @@ public final class ClientConnectionHandler implements ConnectionHandler {
         this.settings = requireNonNull(settings, "settings is null");
         this.services = requireNonNull(services, "services is null");
         this.admission = new ConnectionAdmission(settings.admission().maxConnectionsPerTransport());
-        this.exitWatch = new ClientExitWatch(identity, services.registry(), services.probe());
+        this.exitWatch = new ClientExitWatch(services.registry(), services.probe(), identity.pid().value());
         this.live = new LiveConnections(services.ticker());
         this.lineBudget = new LineBudget(settings.admission().lineBudgetBytes());
     }

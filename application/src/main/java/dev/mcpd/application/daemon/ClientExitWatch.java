@@ -36,14 +36,15 @@ final class ClientExitWatch {
 
     private static final Logger log = LoggerFactory.getLogger(ClientExitWatch.class);
 
-    private final DaemonIdentity identity;
     private final ClientRegistry registry;
     private final LivenessProbe probe;
+    private final long daemonPid;
 
-    ClientExitWatch(DaemonIdentity identity, ClientRegistry registry, LivenessProbe probe) {
-        this.identity = requireNonNull(identity, "identity is null");
+    /** @param daemonPid this daemon's pid, never trusted as a host (review finding 20) */
+    ClientExitWatch(ClientRegistry registry, LivenessProbe probe, long daemonPid) {
         this.registry = requireNonNull(registry, "registry is null");
         this.probe = requireNonNull(probe, "probe is null");
+        this.daemonPid = daemonPid;
     }
 
     /**
@@ -69,7 +70,7 @@ final class ClientExitWatch {
         if (hello.hostPid() != null) {
             long host = hello.hostPid();
             String unknownBecause = host == 1 ? "it is pid 1, which never exits"
-                    : host == identity.pid().value() ? "it is the daemon itself"
+                    : host == daemonPid ? "it is the daemon itself"
                     : null;
             if (unknownBecause == null) {
                 Optional<Pid> found = probe.identify(host);

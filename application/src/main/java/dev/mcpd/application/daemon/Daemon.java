@@ -70,6 +70,7 @@ public final class Daemon {
     private final IntConsumer halt;
     private final ActivityTracker activity;
     private final DaemonStateCoordinator coordinator;
+    private final DaemonContext context;
     private final Map<Transport, Endpoint> endpoints = new ConcurrentHashMap<>();
     private volatile List<Engine> engines = List.of();
     private volatile Instant startedAt;
@@ -91,6 +92,7 @@ public final class Daemon {
         this.halt = requireNonNull(halt, "halt is null");
         this.activity = new ActivityTracker(ports.registry(), ports.clock());
         this.coordinator = new DaemonStateCoordinator(ports.ticker());
+        this.context = new DaemonContext(identity, settings, ports, coordinator);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class Daemon {
                 return EXIT_ALREADY_RUNNING;
             }
             try (StateDirectory.ScopeLock held = lock.get()) {
-                new PredecessorReaper(identity, ports).reap();
+                new PredecessorReaper(context).reap();
                 state.removeRecordAndSocket(); // leftovers of a daemon that died without cleaning up (B-S3)
                 startedAt = ports.clock().instant();
                 recentExits = state.recentExits(10);
@@ -119,7 +121,7 @@ public final class Daemon {
                         handler, this::requestStop);
                 coordinator.awaitUninterruptibly(DaemonState::isStopping); // only a stop request ends the daemon
                 lifecycle.shutdownNow();
-                return new ShutdownSequence(identity, settings, ports, coordinator, activity, halt).run(handler, engines);
+                return new ShutdownSequence(context, activity, halt).run(handler, engines);
             }
         } finally {
             coordinator.advanceTo(DaemonState.STOPPED);

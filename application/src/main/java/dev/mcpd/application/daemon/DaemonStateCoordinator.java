@@ -2,23 +2,22 @@ package dev.mcpd.application.daemon;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's one {@link DaemonState}, behind one lock with one {@link Condition} signalled on every change (the
- * shape of Gradle's {@code DaemonStateCoordinator}), and the reason of the first stop request (B-E1).
+ * The daemon's one {@link DaemonState}, changed under one lock whose {@link java.util.concurrent.locks.Condition} wakes
+ * every waiter on each change (the shape of Gradle's {@code DaemonStateCoordinator}), and the reason of the first stop
+ * request (B-E1).
  *
  * <p>Invariants:
  * <ol>
  *   <li>The state only moves forward, in the order of {@link DaemonState}; a transition to an earlier or equal state
- *       is ignored. Every change wakes every waiter.
+ *       is ignored.
  *   <li>The first stop reason is kept; a later request is logged only (B-E1).
  *   <li>Waits with a deadline read it from the injected {@link Ticker}, re-reading it at least every
  *       {@link #TICKER_RECHECK} so that a ticker moved by a test is noticed without a signal.
@@ -30,11 +29,11 @@ final class DaemonStateCoordinator {
     static final Duration TICKER_RECHECK = Duration.ofMillis(20);
 
     private static final Logger log = LoggerFactory.getLogger(DaemonStateCoordinator.class);
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
     private final Ticker ticker;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private DaemonState state = DaemonState.STARTING;
+    private final ConditionWait changed = new ConditionWait();
+    private volatile DaemonState state = DaemonState.STARTING;
     private volatile String stopReason;
 
     DaemonStateCoordinator(Ticker ticker) {
@@ -43,12 +42,7 @@ final class DaemonStateCoordinator {
 
     /** @return the current state; a snapshot */
     DaemonState state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state;
     }
 
     /** @return the reason of the first stop request, or null before one */
@@ -62,17 +56,13 @@ final class DaemonStateCoordinator {
      * @return the state before the call
      */
     DaemonState advanceTo(DaemonState next) {
-        lock.lock();
-        try {
+        return changed.change(() -> {
             DaemonState before = state;
-            if (next.compareTo(state) > 0) {
+            if (next.compareTo(before) > 0) {
                 state = next;
-                changed.signalAll();
             }
             return before;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -81,8 +71,7 @@ final class DaemonStateCoordinator {
      * @return true for the first request, false when a stop was already requested
      */
     boolean requestStop(String reason) {
-        lock.lock();
-        try {
+        return changed.change(() -> {
             boolean first = stopReason == null;
             if (first) {
                 stopReason = reason;
@@ -92,64 +81,41 @@ final class DaemonStateCoordinator {
             }
             advanceTo(DaemonState.STOP_REQUESTED);
             return first;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
-    /** Waits, ignoring interrupts, until the state is one {@code until} accepts; returns that state. */
+    /** Waits, ignoring interrupts (only a stop request ends the daemon), until {@code until} accepts the state. */
     DaemonState awaitUninterruptibly(Predicate<DaemonState> until) {
-        lock.lock();
-        try {
-            while (!until.test(state)) {
-                changed.awaitUninterruptibly();
+        while (true) {
+            try {
+                changed.await(() -> until.test(state), FOREVER);
+                return state;
+            } catch (InterruptedException e) {
+                // ignored: only a state change ends this wait
             }
-            return state;
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
-     * Waits until the state is one {@code until} accepts, or the ticker reaches {@code deadlineNanos}.
+     * Waits until {@code until} accepts the state, or the ticker reaches {@code deadlineNanos}.
      *
      * @param deadlineNanos a reading of the injected ticker ({@link Ticker#deadlineAfter})
      * @return the state when the wait ended
      * @throws InterruptedException if the waiting thread is interrupted
      */
     DaemonState awaitUntil(Predicate<DaemonState> until, long deadlineNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            long left;
-            while (!until.test(state) && (left = ticker.nanosUntil(deadlineNanos)) > 0) {
-                changed.await(Math.min(left, TICKER_RECHECK.toNanos()), TimeUnit.NANOSECONDS);
-            }
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        changed.awaitUntil(() -> until.test(state), ticker, deadlineNanos, TICKER_RECHECK);
+        return state;
     }
 
     /**
-     * Waits until the state is one {@code until} accepts, or {@code timeout} of real time has passed (for callers
-     * outside the daemon, such as tests and the CLI, which wait on the wall).
+     * Waits until {@code until} accepts the state, or {@code timeout} of real time has passed (for callers outside the
+     * daemon, such as tests and the CLI, which wait on the wall).
      *
      * @return true if the state was reached
      * @throws InterruptedException if the waiting thread is interrupted
      */
     boolean await(Predicate<DaemonState> until, Duration timeout) throws InterruptedException {
-        lock.lock();
-        try {
-            long left = timeout.toNanos();
-            while (!until.test(state)) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = changed.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return changed.await(() -> until.test(state), timeout);
     }
 }

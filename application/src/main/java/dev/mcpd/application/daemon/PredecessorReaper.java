@@ -1,7 +1,5 @@
 package dev.mcpd.application.daemon;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.LivenessProbe;
@@ -25,9 +23,9 @@ final class PredecessorReaper {
     private final DaemonIdentity identity;
     private final DaemonPorts ports;
 
-    PredecessorReaper(DaemonIdentity identity, DaemonPorts ports) {
-        this.identity = requireNonNull(identity, "identity is null");
-        this.ports = requireNonNull(ports, "ports is null");
+    PredecessorReaper(DaemonContext daemon) {
+        this.identity = daemon.identity();
+        this.ports = daemon.ports();
     }
 
     /** Reaps the predecessor named by the record, if that record's process is dead; otherwise does nothing. */

@@ -28,21 +28,14 @@ final class ShutdownSequence {
     /** Stands for "no deadline" when engines are closed after a failed start. */
     private static final Duration NO_DEADLINE = Duration.ofDays(1);
 
-    private final DaemonIdentity identity;
-    private final DaemonSettings settings;
-    private final DaemonPorts ports;
-    private final DaemonStateCoordinator coordinator;
+    private final DaemonContext daemon;
     private final ActivityTracker activity;
     private final IntConsumer halt;
     private volatile String step = "not begun";
 
     /** @param halt the shutdown watchdog's last resort (B-E2), see {@link ShutdownWatchdog} */
-    ShutdownSequence(DaemonIdentity identity, DaemonSettings settings, DaemonPorts ports,
-            DaemonStateCoordinator coordinator, ActivityTracker activity, IntConsumer halt) {
-        this.identity = requireNonNull(identity, "identity is null");
-        this.settings = requireNonNull(settings, "settings is null");
-        this.ports = requireNonNull(ports, "ports is null");
-        this.coordinator = requireNonNull(coordinator, "coordinator is null");
+    ShutdownSequence(DaemonContext daemon, ActivityTracker activity, IntConsumer halt) {
+        this.daemon = requireNonNull(daemon, "daemon is null");
         this.activity = requireNonNull(activity, "activity is null");
         this.halt = requireNonNull(halt, "halt is null");
     }
@@ -54,11 +47,12 @@ final class ShutdownSequence {
      *     watchdog force-closed the connections (B-E2)
      */
     int run(ClientConnectionHandler handler, List<Engine> engines) {
+        DaemonPorts ports = daemon.ports();
+        DaemonStateCoordinator coordinator = daemon.coordinator();
         Ticker ticker = ports.ticker();
         long begun = ticker.nanoTime();
-        long deadline = ticker.deadlineAfter(settings.shutdownGrace());
-        new ShutdownWatchdog(identity, settings, ports, coordinator, halt, () -> step)
-                .arm(Thread.currentThread(), deadline);
+        long deadline = ticker.deadlineAfter(daemon.settings().shutdownGrace());
+        new ShutdownWatchdog(daemon, halt, () -> step).arm(Thread.currentThread(), deadline);
         step("stop accepting");
         ports.transports().forEach(Transport::requestStop);
         step("drain calls in flight");
@@ -74,11 +68,11 @@ final class ShutdownSequence {
         boolean clean = closeEngines(engines, ticker, deadline);
         step("record the exit");
         int code = clean && coordinator.state() != DaemonState.FORCE_STOPPING ? Daemon.EXIT_OK : Daemon.EXIT_FORCED;
-        ports.state().recordExit(ports.clock().instant() + " pid " + identity.pid().value() + " exit " + code + ": "
+        ports.state().recordExit(ports.clock().instant() + " pid " + daemon.identity().pid().value() + " exit " + code + ": "
                 + coordinator.stopReason());
         // Only the record's writer removes it, in one step with the check (B-S2, B-S5; review finding 22): after an
         // "endpoint lost" another daemon may own it now. Each transport removed the socket file it bound.
-        ports.state().removeRecordIfOwnedBy(identity.pid());
+        ports.state().removeRecordIfOwnedBy(daemon.identity().pid());
         step("release the lock");
         log.info("daemon stopped ({}) in {} ms{}", coordinator.stopReason(), ticker.since(begun).toMillis(),
                 code == Daemon.EXIT_OK ? "" : "; forced: resources were abandoned or connections force-closed (B-E2)");

@@ -20,8 +20,7 @@ final class ShutdownWatchdog {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownWatchdog.class);
 
-    private final DaemonIdentity identity;
-    private final DaemonSettings settings;
+    private final DaemonContext daemon;
     private final DaemonPorts ports;
     private final DaemonStateCoordinator coordinator;
     private final IntConsumer halt;
@@ -31,12 +30,10 @@ final class ShutdownWatchdog {
      * @param halt ends the process with the given exit code at once, without shutdown hooks (B-E2)
      * @param step the shutdown step under way, for the log and the exit history
      */
-    ShutdownWatchdog(DaemonIdentity identity, DaemonSettings settings, DaemonPorts ports,
-            DaemonStateCoordinator coordinator, IntConsumer halt, Supplier<String> step) {
-        this.identity = requireNonNull(identity, "identity is null");
-        this.settings = requireNonNull(settings, "settings is null");
-        this.ports = requireNonNull(ports, "ports is null");
-        this.coordinator = requireNonNull(coordinator, "coordinator is null");
+    ShutdownWatchdog(DaemonContext daemon, IntConsumer halt, Supplier<String> step) {
+        this.daemon = requireNonNull(daemon, "daemon is null");
+        this.ports = daemon.ports();
+        this.coordinator = daemon.coordinator();
         this.halt = requireNonNull(halt, "halt is null");
         this.step = requireNonNull(step, "step is null");
     }
@@ -59,7 +56,7 @@ final class ShutdownWatchdog {
                 return;
             }
             String why = seen == DaemonState.FORCE_STOP_REQUESTED ? "forced by a second stop signal"
-                    : "not finished within the grace period of " + settings.shutdownGrace().toMillis() + " ms";
+                    : "not finished within the grace period of " + daemon.settings().shutdownGrace().toMillis() + " ms";
             Throwable stuckAt = new Throwable("the shutdown thread's stack");
             stuckAt.setStackTrace(shutdownThread.getStackTrace());
             log.error("shutdown {} (at step: {}); closing every connection (B-E2)", why, step.get(), stuckAt);
@@ -71,10 +68,10 @@ final class ShutdownWatchdog {
             log.error("shutdown still not finished {} ms later (at step: {}); halting with exit {} (B-E2)",
                     Daemon.HALT_MARGIN.toMillis(), step.get(), Daemon.EXIT_FORCED);
             try {
-                ports.state().recordExit(ports.clock().instant() + " pid " + identity.pid().value() + " exit "
+                ports.state().recordExit(ports.clock().instant() + " pid " + daemon.identity().pid().value() + " exit "
                         + Daemon.EXIT_FORCED + ": " + coordinator.stopReason() + "; shutdown " + why
                         + ", halted at step: " + step.get());
-                ports.state().removeRecordIfOwnedBy(identity.pid());
+                ports.state().removeRecordIfOwnedBy(daemon.identity().pid());
             } finally {
                 halt.accept(Daemon.EXIT_FORCED);
             }

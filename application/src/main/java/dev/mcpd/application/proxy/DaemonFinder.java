@@ -2,6 +2,7 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,24 +86,21 @@ public final class DaemonFinder {
 
     private final StateDirectory state;
     private final LivenessProbe probe;
-    private final DaemonConnector connector;
+    private final DaemonDialer dialer;
     private final DaemonLauncher launcher;
-    private final JsonCodec codec;
     private final Settings settings;
     private final Ticker ticker;
-    private final ReentrantLock retryLock = new ReentrantLock();
-    private final Condition retry = retryLock.newCondition();
+    private final ConditionWait retry = new ConditionWait();
     private StateDirectory.ScopeLock launchLock;
 
     /** @param ticker monotonic time for the timeout and the grace ({@link Ticker#system()} in production) */
     public DaemonFinder(StateDirectory state, LivenessProbe probe, DaemonConnector connector, DaemonLauncher launcher,
             JsonCodec codec, Settings settings, Ticker ticker) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.state = requireNonNull(state, "state is null");
         this.probe = requireNonNull(probe, "probe is null");
-        this.connector = requireNonNull(connector, "connector is null");
+        this.dialer = new DaemonDialer(connector, codec, settings.maxLineBytes());
         this.launcher = requireNonNull(launcher, "launcher is null");
-        this.codec = requireNonNull(codec, "codec is null");
-        this.settings = requireNonNull(settings, "settings is null");
         this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
@@ -187,22 +183,16 @@ public final class DaemonFinder {
 
     /** Waits {@link #RETRY} before the next look; false if the thread was interrupted (its status is set again). */
     private boolean awaitRetry() {
-        retryLock.lock();
         try {
-            long left = RETRY.toNanos();
-            while (left > 0) {
-                left = retry.awaitNanos(left);
-            }
+            retry.pause(RETRY);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } finally {
-            retryLock.unlock();
         }
     }
 
     private DaemonLink connect(Endpoint endpoint, long recordPid) throws IOException {
-        return new DaemonDialer(connector, codec, settings.maxLineBytes()).dial(endpoint, recordPid);
+        return dialer.dial(endpoint, recordPid);
     }
 }

@@ -2,13 +2,12 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -40,8 +39,7 @@ public final class HostWatchdog {
     private final Duration poll;
     private final Duration startupTimeout;
     private final Ticker ticker;
-    private final ReentrantLock pauseLock = new ReentrantLock();
-    private final Condition pause = pauseLock.newCondition();
+    private final ConditionWait pause = new ConditionWait();
 
     /**
      * @param probe tells whether a process lives
@@ -109,23 +107,10 @@ public final class HostWatchdog {
                 log.warn("host watchdog check failed; trying again in {}", poll, e);
             }
             try {
-                awaitNextCheck(sleepNanos);
+                pause.pause(Duration.ofNanos(sleepNanos));
             } catch (InterruptedException e) {
                 return;
             }
-        }
-    }
-
-    /** Waits {@code nanos} of real time before the next check; an interrupt (stop watching) ends it at once. */
-    private void awaitNextCheck(long nanos) throws InterruptedException {
-        pauseLock.lock();
-        try {
-            long left = nanos;
-            while (left > 0) {
-                left = pause.awaitNanos(left);
-            }
-        } finally {
-            pauseLock.unlock();
         }
     }
 
