@@ -9,4 +9,5 @@ package dev.mcpd.application.daemon;
  * @param ports what it drives and reads time from
  * @param coordinator its one {@link DaemonState}
  */
-record DaemonContext(DaemonIdentity identity, DaemonSettings settings, DaemonPorts ports, DaemonStateCoordinator coordinator) {}
+record DaemonContext(
+        DaemonIdentity identity, DaemonSettings settings, DaemonPorts ports, DaemonStateCoordinator coordinator) {}

@@ -9,11 +9,17 @@ public enum DaemonState {
     STARTING,
     /** Transports listen and clients are served until a stop is requested. */
     SERVING,
-    /** A stop was requested (a signal, {@code daemon stop}, {@code daemon_stop}, expiration): the orderly shutdown runs (B-E1). */
+    /**
+     * A stop was requested (a signal, {@code daemon stop}, {@code daemon_stop}, expiration): the orderly shutdown runs
+     * (B-E1).
+     */
     STOP_REQUESTED,
     /** A second stop signal asked for the shutdown to be forced now (B-E2); the shutdown watchdog fires at once. */
     FORCE_STOP_REQUESTED,
-    /** The shutdown watchdog fired: every connection is closed and the process halts if the shutdown does not end (B-E2). */
+    /**
+     * The shutdown watchdog fired: every connection is closed, and the process halts if the shutdown does not end
+     * (B-E2).
+     */
     FORCE_STOPPING,
     /** {@link Daemon#run} has returned, or will at once; terminal. */
     STOPPED;
