@@ -13,9 +13,12 @@ import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.daemon.DaemonClientRegistry;
 import dev.mcpd.application.daemon.DaemonIdentity;
+import dev.mcpd.application.daemon.DaemonPorts;
 import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.model.Pid;
+import dev.mcpd.domain.port.LeftoverProcesses;
 import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.time.Ticker;
 import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -122,8 +125,9 @@ public final class LifecycleHarness {
         DaemonSettings d = DaemonSettings.DEFAULTS;
         DaemonSettings settings = new DaemonSettings(Duration.ofMinutes(5), d.checkInterval(), d.shutdownGrace(),
                 d.callTimeout(), d.maxLineBytes(), d.toolsPageSize(), SWEEP, Duration.ZERO);
-        Daemon daemon = new Daemon(identity, settings, state, List.of(new UnixSocketTransport(state.socketPath())), List.of(),
-                new DaemonClientRegistry(), noEvents, new JacksonJsonCodec(), Clock.systemUTC());
+        Daemon daemon = new Daemon(identity, settings, new DaemonPorts(state, List.of(new UnixSocketTransport(state.socketPath())),
+                List.of(), new DaemonClientRegistry(), noEvents, new JacksonJsonCodec(), LeftoverProcesses.none(),
+                Clock.systemUTC(), Ticker.system()));
         Thread runner = Thread.ofPlatform().name("bench-daemon").start(() -> {
             try {
                 daemon.run();

@@ -18,6 +18,7 @@ import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.daemon.Daemon;
 import dev.mcpd.application.daemon.DaemonClientRegistry;
 import dev.mcpd.application.daemon.DaemonIdentity;
+import dev.mcpd.application.daemon.DaemonPorts;
 import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.model.AccessToken;
 import dev.mcpd.domain.model.Pid;
@@ -27,6 +28,7 @@ import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.port.StateDirectory;
 import dev.mcpd.domain.port.Transport;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -136,7 +138,7 @@ final class DaemonModule extends AbstractModule {
             Set<EngineFactory> engines, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
         List<EngineFactory> ordered = new ArrayList<>(engines);
         ordered.sort(java.util.Comparator.comparing(EngineFactory::name));
-        return new Daemon(identity, settings, state, transports, ordered, registry, probe, codec, clock,
-                new SessionLeftoverProcesses(probe));
+        return new Daemon(identity, settings, new DaemonPorts(state, transports, ordered, registry, probe, codec,
+                new SessionLeftoverProcesses(probe), clock, Ticker.system()));
     }
 }

@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -287,7 +288,8 @@ final class McpdCli implements CliBackend {
 
     private DaemonFinder finder(JsonCodec codec, DaemonLauncher launcher, Duration timeout) {
         return new DaemonFinder(new FileStateDirectory(config.stateDir()), new ProcessHandleLivenessProbe(),
-                connectors(), launcher, codec, BuildInfo.version(), timeout, config.maxLineBytes());
+                connectors(), launcher, codec, new DaemonFinder.Settings(BuildInfo.version(), timeout, config.maxLineBytes()),
+                Ticker.system());
     }
 
     DaemonLauncher launcher() {

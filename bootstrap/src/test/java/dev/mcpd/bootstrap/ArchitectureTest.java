@@ -2,10 +2,13 @@ package dev.mcpd.bootstrap;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +40,20 @@ class ArchitectureTest {
                         "javax.inject..", "io.vertx..", "io.netty..", "com.fasterxml.jackson..", "com.github.dockerjava..",
                         "java.sql..", "org.newsclub..", "picocli..")
                 .because("the application ring is plain Java (STYLE rule 2)");
+        rule.check(classes);
+    }
+
+    @Test
+    void applicationTakesTimeFromAnInjectedTickerAndNeverSleeps() {
+        DescribedPredicate<JavaMethodCall> readsTheClockOrSleeps = DescribedPredicate.describe(
+                "System.nanoTime, System.currentTimeMillis or Thread.sleep",
+                call -> call.getTargetOwner().isEquivalentTo(System.class)
+                                && Set.of("nanoTime", "currentTimeMillis").contains(call.getName())
+                        || call.getTargetOwner().isEquivalentTo(Thread.class) && call.getName().equals("sleep"));
+        ArchRule rule = noClasses().that().resideInAPackage("dev.mcpd.application..")
+                .should().callMethodWhere(readsTheClockOrSleeps)
+                .because("time is injected (dev.mcpd.domain.time.Ticker, java.time.Clock) and waits are on a Condition, "
+                        + "a latch or a future, so tests move time instead of sleeping (STYLE rule 10)");
         rule.check(classes);
     }
 

@@ -2,6 +2,7 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
@@ -11,9 +12,12 @@ import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.LivenessProbe;
 import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A daemon of another version is never used (B-W5): {@link Result.VersionMismatch}.
  *   <li>Only the record's daemon is used (review finding 13): the hello's pid must equal the record's pid, and the
  *       {@link DaemonConnector} refuses a peer of another user; anything else is treated as not answering.
+ *   <li>Nothing announces a new record, so the finder looks again every {@link #RETRY}. Every deadline and grace is
+ *       read from the injected {@link Ticker}, so a test moves time instead of waiting for it (STYLE rule 10).
  * </ol>
  */
 public final class DaemonFinder {
@@ -42,6 +48,8 @@ public final class DaemonFinder {
     private static final Logger log = LoggerFactory.getLogger(DaemonFinder.class);
     /** How long a record's live-looking daemon may leave its endpoints unanswered before a launch is tried. */
     private static final Duration UNANSWERED_GRACE = Duration.ofSeconds(1);
+    /** How long the finder waits between two looks at the record. */
+    private static final Duration RETRY = Duration.ofMillis(10);
 
     /** The outcome of {@link #find()}. */
     public sealed interface Result {
@@ -62,26 +70,38 @@ public final class DaemonFinder {
         record NotReachable(String reason) implements Result {}
     }
 
+    /**
+     * What the finder looks for, and for how long.
+     *
+     * @param version this build's version: a daemon of another is never used (B-W5)
+     * @param timeout how long to look, launch and wait before giving up (B-G4)
+     * @param maxLineBytes the longest line read from the daemon
+     */
+    public record Settings(String version, Duration timeout, int maxLineBytes) {
+        public Settings {
+            requireNonNull(version, "version is null");
+            requireNonNull(timeout, "timeout is null");
+        }
+    }
+
     private final StateDirectory state;
     private final LivenessProbe probe;
-    private final DaemonConnector connector;
+    private final DaemonDialer dialer;
     private final DaemonLauncher launcher;
-    private final JsonCodec codec;
-    private final String version;
-    private final Duration timeout;
-    private final int maxLineBytes;
+    private final Settings settings;
+    private final Ticker ticker;
+    private final ConditionWait retry = new ConditionWait();
     private StateDirectory.ScopeLock launchLock;
 
+    /** @param ticker monotonic time for the timeout and the grace ({@link Ticker#system()} in production) */
     public DaemonFinder(StateDirectory state, LivenessProbe probe, DaemonConnector connector, DaemonLauncher launcher,
-            JsonCodec codec, String version, Duration timeout, int maxLineBytes) {
+            JsonCodec codec, Settings settings, Ticker ticker) {
+        this.settings = requireNonNull(settings, "settings is null");
         this.state = requireNonNull(state, "state is null");
         this.probe = requireNonNull(probe, "probe is null");
-        this.connector = requireNonNull(connector, "connector is null");
+        this.dialer = new DaemonDialer(connector, codec, settings.maxLineBytes());
         this.launcher = requireNonNull(launcher, "launcher is null");
-        this.codec = requireNonNull(codec, "codec is null");
-        this.version = requireNonNull(version, "version is null");
-        this.timeout = requireNonNull(timeout, "timeout is null");
-        this.maxLineBytes = maxLineBytes;
+        this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
     /** Connects to the scope's daemon, launching it if none runs. Never throws for a missing daemon. */
@@ -97,10 +117,12 @@ public final class DaemonFinder {
     }
 
     private Result findOrLaunch() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        String version = settings.version();
+        long deadline = ticker.deadlineAfter(settings.timeout());
         boolean launched = false;
+        boolean unanswered = false;
         long unansweredSince = 0;
-        java.util.Set<Endpoint> refusedLogged = new java.util.HashSet<>();
+        Set<Endpoint> refusedLogged = new HashSet<>();
         String lastProblem = "no daemon record in " + state.root();
         while (true) {
             Optional<DaemonRecord> record = state.readRecord();
@@ -120,19 +142,19 @@ public final class DaemonFinder {
                         }
                     }
                 }
-                if (unansweredSince == 0) {
-                    unansweredSince = System.nanoTime();
+                if (!unanswered) {
+                    unanswered = true;
+                    unansweredSince = ticker.nanoTime();
                 }
             }
             // A record whose pid looks alive but that has not answered for a while, with nobody seen holding the
             // lock, is a dead daemon's (a zombie not yet reaped looks alive): launching is safe, the lock decides.
-            boolean mayLaunch = !live || (unansweredSince != 0 && System.nanoTime() - unansweredSince > UNANSWERED_GRACE.toNanos());
-            if (!mayLaunch) {
-                // wait for the daemon of the record to answer
-            } else if (state.lockHolder().isPresent()) {
+            // Otherwise the finder waits for the daemon of the record to answer.
+            boolean mayLaunch = !live || (unanswered && ticker.since(unansweredSince).compareTo(UNANSWERED_GRACE) > 0);
+            if (mayLaunch && state.lockHolder().isPresent()) {
                 lastProblem = "daemon pid " + state.lockHolder().map(String::valueOf).orElse("?")
                         + " holds the scope lock but has not written its record";
-            } else if (!launched) {
+            } else if (mayLaunch && !launched) {
                 try {
                     if (launchLock == null) {
                         launchLock = state.tryLaunchLock().orElse(null);
@@ -150,19 +172,27 @@ public final class DaemonFinder {
                     return new Result.NotReachable("could not launch a daemon: " + e.getMessage());
                 }
             }
-            if (System.nanoTime() > deadline) {
-                return new Result.NotReachable(lastProblem + " (gave up after " + timeout.toMillis() + " ms)");
+            if (ticker.nanosUntil(deadline) == 0) {
+                return new Result.NotReachable(lastProblem + " (gave up after " + settings.timeout().toMillis() + " ms)");
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!awaitRetry()) {
                 return new Result.NotReachable("interrupted");
             }
         }
     }
 
+    /** Waits {@link #RETRY} before the next look; false if the thread was interrupted (its status is set again). */
+    private boolean awaitRetry() {
+        try {
+            retry.pause(RETRY);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private DaemonLink connect(Endpoint endpoint, long recordPid) throws IOException {
-        return new DaemonDialer(connector, codec, maxLineBytes).dial(endpoint, recordPid);
+        return dialer.dial(endpoint, recordPid);
     }
 }

@@ -2,8 +2,10 @@ package dev.mcpd.application.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.application.time.ConditionWait;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.port.LivenessProbe;
+import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>B-G2 no byte from the host within {@code startupTimeout} ends the proxy.
  *   <li>The watchdog runs on one virtual thread started after the proxy has connected, off the start-up path; a
  *       failing check is logged and runs again next period (house rule 11). It reports at most once.
+ *   <li>Elapsed time is read from the injected {@link Ticker} (STYLE rule 10): a test moves it instead of waiting;
+ *       between two checks the thread waits at most {@code poll}.
  * </ol>
  */
 public final class HostWatchdog {
@@ -34,6 +38,8 @@ public final class HostWatchdog {
     private final LongSupplier parentPid;
     private final Duration poll;
     private final Duration startupTimeout;
+    private final Ticker ticker;
+    private final ConditionWait pause = new ConditionWait();
 
     /**
      * @param probe tells whether a process lives
@@ -43,6 +49,17 @@ public final class HostWatchdog {
      * @param startupTimeout how long to wait for the host's first byte; zero = forever
      */
     public HostWatchdog(LivenessProbe probe, Long hostPid, LongSupplier parentPid, Duration poll, Duration startupTimeout) {
+        this(probe, hostPid, parentPid, poll, startupTimeout, Ticker.system());
+    }
+
+    /**
+     * As the other constructor, reading elapsed time from {@code ticker}.
+     *
+     * @param ticker monotonic time for the startup timeout ({@link Ticker#system()} in production)
+     */
+    public HostWatchdog(LivenessProbe probe, Long hostPid, LongSupplier parentPid, Duration poll, Duration startupTimeout,
+            Ticker ticker) {
+        this.ticker = requireNonNull(ticker, "ticker is null");
         this.probe = requireNonNull(probe, "probe is null");
         this.hostPid = hostPid;
         this.parentPid = requireNonNull(parentPid, "parentPid is null");
@@ -66,7 +83,7 @@ public final class HostWatchdog {
      * @return the watching thread (interrupt it to stop watching)
      */
     public Thread start(BooleanSupplier hostSpoke, Consumer<String> onHostGone) {
-        long startedAt = System.nanoTime();
+        long startedAt = ticker.nanoTime();
         return Thread.ofVirtual().name("host-watchdog").start(() -> watch(startedAt, hostSpoke, onHostGone));
     }
 
@@ -83,14 +100,14 @@ public final class HostWatchdog {
                     return;
                 }
                 if (!startupTimeout.isZero() && !hostSpoke.getAsBoolean()) {
-                    long left = startupTimeout.toNanos() - (System.nanoTime() - startedAt);
+                    long left = startupTimeout.toNanos() - (ticker.nanoTime() - startedAt);
                     sleepNanos = Math.max(1_000_000, Math.min(sleepNanos, left));
                 }
             } catch (RuntimeException e) {
                 log.warn("host watchdog check failed; trying again in {}", poll, e);
             }
             try {
-                Thread.sleep(Duration.ofNanos(sleepNanos));
+                pause.pause(Duration.ofNanos(sleepNanos));
             } catch (InterruptedException e) {
                 return;
             }
@@ -112,7 +129,7 @@ public final class HostWatchdog {
             }
         }
         if (!startupTimeout.isZero() && !hostSpoke.getAsBoolean()
-                && System.nanoTime() - startedAt >= startupTimeout.toNanos()) {
+                && ticker.nanoTime() - startedAt >= startupTimeout.toNanos()) {
             return Optional.of("no byte from the host within " + startupTimeout + " (MCPD_STARTUP_TIMEOUT)");
         }
         return Optional.empty();

@@ -24,6 +24,7 @@ import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.testing.ManualClock;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -105,7 +106,7 @@ class ClientAdmissionTest {
     @Test
     @DisplayName("review finding 19: a client reaped on a process-exit event leaves a log line saying why (B-L3)")
     void reapingOnAnExitEventIsLogged() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(ClientConnectionHandler.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(ClientExitWatch.class);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
         captured.start();
         Level before = logger.getLevel();
@@ -304,8 +305,8 @@ class ClientAdmissionTest {
                         token),
                 new DaemonSettings(d.idleTimeout(), d.checkInterval(), d.shutdownGrace(), Duration.ofMinutes(1), MAX_LINE,
                         100, d.clientSweep(), d.maxIdle(), admission),
-                new ServerInfo("mcpd", "1.2.3", null), new ToolCatalog(List.of(memory)), registry, probe,
-                new TestJsonCodec(), activity, clock);
+                new ConnectionServices(new ServerInfo("mcpd", "1.2.3", null), new ToolCatalog(List.of(memory)), registry,
+                        probe, new TestJsonCodec(), activity, clock, Ticker.system()));
     }
 
     /** Serves one connection as a transport does: the handler on its own thread, the connection closed after it. */

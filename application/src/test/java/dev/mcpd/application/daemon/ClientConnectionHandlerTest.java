@@ -19,6 +19,7 @@ import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.testing.ManualClock;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,8 +49,9 @@ class ClientConnectionHandlerTest {
             new DaemonIdentity("1.2.3", new Pid(777, Instant.parse("2026-01-01T00:00:00Z")), 1000, "user:1000"),
             new DaemonSettings(Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
                     MAX_LINE, 100),
-            new ServerInfo("mcpd", "1.2.3", null), new ToolCatalog(List.of(memory, new EnvironmentEngine())), registry,
-            probe, new TestJsonCodec(), activity, clock);
+            new ConnectionServices(new ServerInfo("mcpd", "1.2.3", null),
+                    new ToolCatalog(List.of(memory, new EnvironmentEngine())), registry, probe, new TestJsonCodec(), activity,
+                    clock, Ticker.system()));
     private final InMemoryTransport transport = new InMemoryTransport("handler-test");
     private final List<LinePeer> peers = new ArrayList<>();
 

@@ -16,6 +16,7 @@ import dev.mcpd.domain.fake.InMemoryLivenessProbe;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.testing.ManualClock;
+import dev.mcpd.domain.time.Ticker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -76,8 +77,9 @@ class ClientConnectionShutdownTest {
             new DaemonIdentity("1.2.3", new Pid(777, Instant.parse("2026-01-01T00:00:00Z")), 1000, "user:1000"),
             new DaemonSettings(Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(1),
                     16 * 1024 * 1024, 100),
-            new ServerInfo("mcpd", "1.2.3", null), new ToolCatalog(List.of(engine)), registry,
-            new InMemoryLivenessProbe(), new TestJsonCodec(), new ActivityTracker(registry, clock), clock);
+            new ConnectionServices(new ServerInfo("mcpd", "1.2.3", null), new ToolCatalog(List.of(engine)), registry,
+                    new InMemoryLivenessProbe(), new TestJsonCodec(), new ActivityTracker(registry, clock), clock,
+                    Ticker.system()));
     private PipedConnection connection;
 
     @AfterEach

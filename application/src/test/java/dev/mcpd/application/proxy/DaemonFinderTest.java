@@ -2,28 +2,43 @@ package dev.mcpd.application.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.application.daemon.HelloProtocol;
+import dev.mcpd.application.wire.PipedConnection;
 import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.fake.InMemoryLivenessProbe;
+import dev.mcpd.domain.model.DaemonHello;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.DaemonConnector;
 import dev.mcpd.domain.port.StateDirectory;
+import dev.mcpd.domain.testing.ManualTicker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** {@link DaemonFinder}'s launch decisions (B-S3, B-S4): what it launches, and when it only waits. */
+/**
+ * {@link DaemonFinder}'s launch decisions (B-S3, B-S4): what it launches, and when it only waits. Time is a
+ * {@link ManualTicker} that moves {@link #LOOK} at each look at the record, so timeouts and the grace are counted in
+ * looks, not waited for.
+ */
 class DaemonFinderTest {
 
+    /** The ticker time one look at the record takes. */
+    private static final Duration LOOK = Duration.ofMillis(50);
+
+    private final ManualTicker ticker = new ManualTicker();
     private final InMemoryLivenessProbe probe = new InMemoryLivenessProbe();
-    private final State state = new State();
+    private final State state = new State(ticker);
     private final AtomicInteger launches = new AtomicInteger();
 
     @Test
@@ -98,15 +113,13 @@ class DaemonFinderTest {
         long daemon = probe.start(Instant.EPOCH);
         state.record = Optional.of(new DaemonRecord(new Pid(daemon, Instant.EPOCH), "1.0", "user:1",
                 List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/state/daemon.sock")), Instant.EPOCH, null));
-        List<dev.mcpd.application.wire.PipedConnection> dialled = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DaemonFinder finder = new DaemonFinder(state, probe, endpoint -> {
-            dev.mcpd.application.wire.PipedConnection squatter =
-                    new dev.mcpd.application.wire.PipedConnection(dev.mcpd.domain.model.PeerCredentials.unknown());
-            squatter.farSide().send(dev.mcpd.application.daemon.HelloProtocol.daemonHello(
-                    new dev.mcpd.domain.model.DaemonHello("1.0", 1, daemon + 1, "user:1")));
+        List<PipedConnection> dialled = new CopyOnWriteArrayList<>();
+        DaemonFinder finder = finder(endpoint -> {
+            PipedConnection squatter = new PipedConnection(PeerCredentials.unknown());
+            squatter.farSide().send(HelloProtocol.daemonHello(new DaemonHello("1.0", 1, daemon + 1, "user:1")));
             dialled.add(squatter);
             return squatter;
-        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", Duration.ofMillis(200), 1 << 20);
+        }, Duration.ofMillis(200));
 
         DaemonFinder.Result result = finder.find();
 
@@ -121,13 +134,11 @@ class DaemonFinderTest {
         long daemon = probe.start(Instant.EPOCH);
         state.record = Optional.of(new DaemonRecord(new Pid(daemon, Instant.EPOCH), "1.0", "user:1",
                 List.of(new Endpoint(TransportKind.UNIX_SOCKET, "/state/daemon.sock")), Instant.EPOCH, null));
-        DaemonFinder.Result result = new DaemonFinder(state, probe, endpoint -> {
-            dev.mcpd.application.wire.PipedConnection real =
-                    new dev.mcpd.application.wire.PipedConnection(dev.mcpd.domain.model.PeerCredentials.unknown());
-            real.farSide().send(dev.mcpd.application.daemon.HelloProtocol.daemonHello(
-                    new dev.mcpd.domain.model.DaemonHello("1.0", 1, daemon, "user:1")));
+        DaemonFinder.Result result = finder(endpoint -> {
+            PipedConnection real = new PipedConnection(PeerCredentials.unknown());
+            real.farSide().send(HelloProtocol.daemonHello(new DaemonHello("1.0", 1, daemon, "user:1")));
             return real;
-        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", Duration.ofMillis(200), 1 << 20).find();
+        }, Duration.ofMillis(200)).find();
 
         assertThat(result).isInstanceOf(DaemonFinder.Result.Found.class);
         assertThat(launches.get()).isZero();
@@ -138,17 +149,27 @@ class DaemonFinderTest {
     }
 
     private DaemonFinder.Result find(Duration timeout) {
-        return new DaemonFinder(state, probe, endpoint -> {
+        return finder(endpoint -> {
             throw new IOException("nothing listens at " + endpoint);
-        }, launches::incrementAndGet, new TestJsonCodec(), "1.0", timeout, 1 << 20).find();
+        }, timeout).find();
     }
 
-    /** A state dir whose record and lock holder the test sets. */
+    private DaemonFinder finder(DaemonConnector connector, Duration timeout) {
+        return new DaemonFinder(state, probe, connector, launches::incrementAndGet, new TestJsonCodec(),
+                new DaemonFinder.Settings("1.0", timeout, 1 << 20), ticker);
+    }
+
+    /** A state dir whose record and lock holder the test sets; each look at the record moves the ticker by {@link #LOOK}. */
     private static final class State implements StateDirectory {
+        private final ManualTicker ticker;
         volatile Optional<DaemonRecord> record = Optional.empty();
         volatile Optional<Long> holder = Optional.empty();
         volatile boolean launchLockFree = true;
         volatile int launchLockTaken;
+
+        State(ManualTicker ticker) {
+            this.ticker = ticker;
+        }
 
         @Override public Path root() { return Path.of("/state"); }
         @Override public Path socketPath() { return Path.of("/state/daemon.sock"); }
@@ -167,7 +188,11 @@ class DaemonFinderTest {
             return Optional.of(() -> launchLockFree = true);
         }
 
-        @Override public Optional<DaemonRecord> readRecord() { return record; }
+        @Override
+        public Optional<DaemonRecord> readRecord() {
+            ticker.advance(LOOK);
+            return record;
+        }
         @Override public void writeRecord(DaemonRecord r) { throw new AssertionError("a proxy never writes the record"); }
         @Override public void removeRecordAndSocket() { throw new AssertionError("a proxy never removes the record"); }
         @Override public Optional<String> integrityProblem() { return Optional.empty(); }
