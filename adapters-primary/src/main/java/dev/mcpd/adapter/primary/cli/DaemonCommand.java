@@ -1,6 +1,7 @@
 package dev.mcpd.adapter.primary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.domain.model.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -23,15 +24,13 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
+        return ExitCode.USAGE.code();
     }
 
     @Command(name = "run", description = "Run the daemon in the foreground (what `serve --mcp` starts in the background).")
-    static final class Run implements Callable<Integer> {
-        private final CliBackend backend;
-
+    static final class Run extends BackendCommand {
         Run(CliBackend backend) {
-            this.backend = backend;
+            super(backend);
         }
 
         @Override
@@ -41,83 +40,57 @@ final class DaemonCommand implements Callable<Integer> {
     }
 
     @Command(name = "start", description = "Start the daemon in the background if none runs.")
-    static final class Start implements Callable<Integer> {
-        private final CliBackend backend;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Start extends BackendCommand {
         Start(CliBackend backend) {
-            this.backend = backend;
-        }
-
-        @Override
-        public Integer call() {
-            try {
-                long pid = backend.daemonStart();
-                spec.commandLine().getOut().println("mcpd daemon running, pid " + pid);
-                return 0;
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("mcpd daemon start: " + e.getMessage());
-                return 1;
-            }
-        }
-    }
-
-    @Command(name = "stop", description = "Stop the daemon gracefully; returns as soon as it accepted the stop.")
-    static final class Stop implements Callable<Integer> {
-        private final CliBackend backend;
-
-        @Spec
-        CommandSpec spec;
-
-        Stop(CliBackend backend) {
-            this.backend = backend;
-        }
-
-        @Override
-        public Integer call() {
-            try {
-                Optional<Long> pid = backend.daemonStop();
-                if (pid.isEmpty()) {
-                    spec.commandLine().getOut().println("no mcpd daemon is running");
-                    return McpdCommand.EXIT_NOTHING;
-                }
-                spec.commandLine().getOut().println("mcpd daemon " + pid.get() + " is stopping");
-                return 0;
-            } catch (IOException e) {
-                spec.commandLine().getErr().println("mcpd daemon stop: " + e.getMessage());
-                return 1;
-            }
-        }
-    }
-
-    @Command(name = "status", description = "Show the daemon: pid, uptime, transports, engines, clients.")
-    static final class Status implements Callable<Integer> {
-        private final CliBackend backend;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--json", description = "Print the status as JSON.")
-        boolean json;
-
-        Status(CliBackend backend) {
-            this.backend = backend;
+            super(backend);
         }
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
+            out().println("mcpd daemon running, pid " + backend.daemonStart());
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "stop", description = "Stop the daemon gracefully; returns as soon as it accepted the stop.")
+    static final class Stop extends BackendCommand {
+        Stop(CliBackend backend) {
+            super(backend);
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            Optional<Long> pid = backend.daemonStop();
+            if (pid.isEmpty()) {
+                out().println("no mcpd daemon is running");
+                return ExitCode.NO_DAEMON_RUNNING.code();
+            }
+            out().println("mcpd daemon " + pid.get() + " is stopping");
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "status", description = "Show the daemon: pid, uptime, transports, engines, clients.")
+    static final class Status extends BackendCommand {
+        @Option(names = "--json", description = "Print the status as JSON.")
+        boolean json;
+
+        Status(CliBackend backend) {
+            super(backend);
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = out();
             Optional<Map<String, Object>> status = backend.daemonStatus();
             if (status.isEmpty()) {
                 out.println(json ? "{\"running\":false}" : "no mcpd daemon is running");
-                return McpdCommand.EXIT_NOTHING;
+                return ExitCode.NO_DAEMON_RUNNING.code();
             }
             Map<String, Object> s = status.get();
             if (json) {
                 out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
-                return 0;
+                return ExitCode.OK.code();
             }
             out.printf("mcpd %s daemon pid %s, scope %s, up %s s%n", s.get("version"), s.get("pid"), s.get("scope"),
                     s.get("uptimeSeconds"));
@@ -152,7 +125,7 @@ final class DaemonCommand implements Callable<Integer> {
                     out.println("    " + exit);
                 }
             }
-            return 0;
+            return ExitCode.OK.code();
         }
 
         private static List<?> list(Object value) {
