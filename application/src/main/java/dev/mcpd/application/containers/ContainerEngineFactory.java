@@ -8,13 +8,12 @@ import dev.mcpd.domain.port.EngineFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Creates the {@link ContainerEngine}; creating it does no I/O (runtimes connect on first use). */
 public final class ContainerEngineFactory implements EngineFactory {
 
-    private final Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment;
-    private final ContainerEngineConfig config;
-    private final Clock clock;
+    private final Supplier<Engine> engine;
 
     /**
      * @param runtimeForEnvironment maps a caller's forwarded environment (the client hello's {@code env}, B-G6; empty
@@ -25,9 +24,10 @@ public final class ContainerEngineFactory implements EngineFactory {
      */
     public ContainerEngineFactory(
             Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config, Clock clock) {
-        this.runtimeForEnvironment = requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null");
-        this.config = requireNonNull(config, "config is null");
-        this.clock = requireNonNull(clock, "clock is null");
+        requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null");
+        requireNonNull(config, "config is null");
+        requireNonNull(clock, "clock is null");
+        this.engine = () -> new ContainerEngine(runtimeForEnvironment, config, clock);
     }
 
     @Override
@@ -37,6 +37,6 @@ public final class ContainerEngineFactory implements EngineFactory {
 
     @Override
     public Engine create() {
-        return new ContainerEngine(runtimeForEnvironment, config, clock);
+        return engine.get();
     }
 }

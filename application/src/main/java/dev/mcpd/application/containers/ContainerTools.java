@@ -1,19 +1,20 @@
 package dev.mcpd.application.containers;
 
-import static dev.mcpd.application.tool.Shapes.arrayOf;
-import static dev.mcpd.application.tool.Shapes.bool;
-import static dev.mcpd.application.tool.Shapes.dateTime;
-import static dev.mcpd.application.tool.Shapes.enumeration;
-import static dev.mcpd.application.tool.Shapes.inputSchema;
-import static dev.mcpd.application.tool.Shapes.integer;
-import static dev.mcpd.application.tool.Shapes.nonEmptyString;
-import static dev.mcpd.application.tool.Shapes.object;
-import static dev.mcpd.application.tool.Shapes.objectOf;
-import static dev.mcpd.application.tool.Shapes.outputSchema;
-import static dev.mcpd.application.tool.Shapes.string;
-import static dev.mcpd.application.tool.Shapes.stringMap;
-import static dev.mcpd.application.tool.Shapes.strings;
+import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
+import static dev.mcpd.application.tool.JsonSchemas.bool;
+import static dev.mcpd.application.tool.JsonSchemas.dateTime;
+import static dev.mcpd.application.tool.JsonSchemas.enumeration;
+import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.integer;
+import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
+import static dev.mcpd.application.tool.JsonSchemas.object;
+import static dev.mcpd.application.tool.JsonSchemas.objectOf;
+import static dev.mcpd.application.tool.JsonSchemas.outputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.string;
+import static dev.mcpd.application.tool.JsonSchemas.stringMap;
+import static dev.mcpd.application.tool.JsonSchemas.strings;
 
+import dev.mcpd.application.tool.ToolHandler;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.container.ContainerState;
@@ -42,11 +43,10 @@ final class ContainerTools {
 
     private ContainerTools() {}
 
-    static List<Tool> all(ContainerEngineConfig config) {
-        long maxStop = config.maxStopTimeout().toSeconds();
-        long defaultStop = config.defaultStopTimeout().toSeconds();
+    /** Every tool of the engine, in {@code tools/list} order, each with its handler in {@code calls}. */
+    static List<ToolHandler> all(ContainerEngineConfig config, ContainerCalls calls) {
         return List.of(
-                new Tool(LIST_CONTAINERS, "List containers",
+                new ToolHandler(new Tool(LIST_CONTAINERS, "List containers",
                         "Lists containers like `docker ps`: running ones, or all with all: true, optionally only those "
                                 + "carrying given labels. Returns a table and, as structured content, every container's "
                                 + "id, name, image, command, creation time, state, status and labels.",
@@ -62,15 +62,15 @@ final class ContainerTools {
                                 "containers", arrayOf(summarySchema(), "Newest first."),
                                 "count", integer("How many containers are listed.")),
                                 List.of("containers", "count")),
-                        ToolAnnotations.readOnly()),
-                new Tool(INSPECT_CONTAINER, "Inspect a container",
+                        ToolAnnotations.readOnly()), calls::listContainers),
+                new ToolHandler(new Tool(INSPECT_CONTAINER, "Inspect a container",
                         "Shows one container in detail like `docker inspect`: id, name, image, command, state with pid "
                                 + "or exit code, start and finish times, labels, network, init and auto-remove.",
                         inputSchema(object("container", nonEmptyString(CONTAINER)), List.of("container")),
                         outputSchema(detailsProperties(), List.of("id", "name", "image", "command", "state", "running",
                                 "created", "labels", "init", "auto_remove")),
-                        ToolAnnotations.readOnly()),
-                new Tool(RUN_CONTAINER, "Run a container",
+                        ToolAnnotations.readOnly()), calls::inspectContainer),
+                new ToolHandler(new Tool(RUN_CONTAINER, "Run a container",
                         "Creates and starts a container in the background like `docker run -d`, from an image that is "
                                 + "already present locally (list_images shows them; nothing is pulled). Returns its id "
                                 + "and name.",
@@ -96,8 +96,8 @@ final class ContainerTools {
                                 "state", stateSchema(),
                                 "warnings", strings("The runtime's warnings, if any.")),
                                 List.of("id", "image", "warnings")),
-                        ToolAnnotations.write()),
-                new Tool(START_CONTAINER, "Start a container",
+                        ToolAnnotations.write()), calls::runContainer),
+                new ToolHandler(new Tool(START_CONTAINER, "Start a container",
                         "Starts a created or stopped container like `docker start`. Starting a running container "
                                 + "changes nothing and says so.",
                         inputSchema(object("container", nonEmptyString(CONTAINER)), List.of("container")),
@@ -105,36 +105,28 @@ final class ContainerTools {
                                 "container", string("The container as given."),
                                 "result", enumeration("What happened.", "started", "already_running")),
                                 List.of("container", "result")),
-                        ToolAnnotations.idempotentWrite()),
-                new Tool(STOP_CONTAINER, "Stop a container",
+                        ToolAnnotations.idempotentWrite()), calls::startContainer),
+                new ToolHandler(new Tool(STOP_CONTAINER, "Stop a container",
                         "Stops a running container like `docker stop`: sends SIGTERM, then SIGKILL if it has not exited "
                                 + "after timeout_seconds. Returns as soon as the runtime has answered. Stopping a "
                                 + "stopped container changes nothing and says so.",
-                        inputSchema(object(
-                                "container", nonEmptyString(CONTAINER),
-                                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0, maxStop,
-                                        defaultStop)),
-                                List.of("container")),
+                        stopInput(config),
                         outputSchema(object(
                                 "container", string("The container as given."),
                                 "result", enumeration("What happened.", "stopped", "already_stopped"),
                                 "timeout_seconds", integer("The stop timeout used.")),
                                 List.of("container", "result", "timeout_seconds")),
-                        ToolAnnotations.idempotentWrite()),
-                new Tool(RESTART_CONTAINER, "Restart a container",
+                        ToolAnnotations.idempotentWrite()), calls::stopContainer),
+                new ToolHandler(new Tool(RESTART_CONTAINER, "Restart a container",
                         "Restarts a container like `docker restart`: stops it (SIGTERM, then SIGKILL after "
                                 + "timeout_seconds) and starts it again; a stopped container is just started.",
-                        inputSchema(object(
-                                "container", nonEmptyString(CONTAINER),
-                                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0, maxStop,
-                                        defaultStop)),
-                                List.of("container")),
+                        stopInput(config),
                         outputSchema(object(
                                 "container", string("The container as given."),
                                 "result", enumeration("What happened.", "restarted")),
                                 List.of("container", "result")),
-                        ToolAnnotations.write()),
-                new Tool(REMOVE_CONTAINER, "Remove a container",
+                        ToolAnnotations.write()), calls::restartContainer),
+                new ToolHandler(new Tool(REMOVE_CONTAINER, "Remove a container",
                         "Removes a container like `docker rm`. A running container is removed only with force: true, "
                                 + "which kills it first.",
                         inputSchema(object(
@@ -146,8 +138,8 @@ final class ContainerTools {
                                 "result", enumeration("What happened.", "removed"),
                                 "forced", bool("Whether force was used.")),
                                 List.of("container", "result", "forced")),
-                        ToolAnnotations.destructive()),
-                new Tool(CONTAINER_LOGS, "Read a container's output",
+                        ToolAnnotations.destructive()), calls::removeContainer),
+                new ToolHandler(new Tool(CONTAINER_LOGS, "Read a container's output",
                         "Reads a container's stdout and stderr like `docker logs`: the last tail lines (default "
                                 + config.defaultLogTail() + "), optionally only since a time, optionally with "
                                 + "timestamps.",
@@ -171,8 +163,8 @@ final class ContainerTools {
                                 "truncated", bool("Whether older lines were dropped to keep the answer within "
                                         + config.maxLogChars() + " characters.")),
                                 List.of("container", "lines", "count", "truncated")),
-                        ToolAnnotations.readOnly()),
-                new Tool(LIST_IMAGES, "List images",
+                        ToolAnnotations.readOnly()), calls::containerLogs),
+                new ToolHandler(new Tool(LIST_IMAGES, "List images",
                         "Lists the images present locally like `docker images`: repository, tag, id, creation time "
                                 + "and size. run_container can use any of them.",
                         inputSchema(object(), List.of()),
@@ -185,7 +177,16 @@ final class ContainerTools {
                                         List.of("id", "tags", "size_bytes", "created")), "Newest first."),
                                 "count", integer("How many images are listed.")),
                                 List.of("images", "count")),
-                        ToolAnnotations.readOnly()));
+                        ToolAnnotations.readOnly()), calls::listImages));
+    }
+
+    /** The input of stop and restart: the container and the stop timeout (B-B2). */
+    private static Map<String, Object> stopInput(ContainerEngineConfig config) {
+        return inputSchema(object(
+                "container", nonEmptyString(CONTAINER),
+                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0,
+                        config.maxStopTimeout().toSeconds(), config.defaultStopTimeout().toSeconds())),
+                List.of("container"));
     }
 
     private static Map<String, Object> stateSchema() {

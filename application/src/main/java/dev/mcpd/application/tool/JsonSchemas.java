@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Builders of JSON-shaped values and JSON Schema 2020-12 fragments, insertion-ordered (house rule 16). */
-public final class Shapes {
+public final class JsonSchemas {
 
     public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
-    private Shapes() {}
+    private JsonSchemas() {}
 
     /** An insertion-ordered object from alternating keys and values; {@code null} values are omitted. */
     public static Map<String, Object> object(Object... keysAndValues) {
