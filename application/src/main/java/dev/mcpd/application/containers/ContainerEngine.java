@@ -52,7 +52,7 @@ public final class ContainerEngine extends ToolTableEngine {
 
     /** The availability of the runtime the daemon's own environment selects; never blocks. */
     @Override
-    public Availability availability() {
+    protected Availability backendAvailability() {
         return runtimeForEnvironment.apply(Map.of()).availability();
     }
 
@@ -75,7 +75,4 @@ public final class ContainerEngine extends ToolTableEngine {
         }
     }
 
-    /** Nothing to release: runtimes belong to whoever supplied {@code runtimeForEnvironment}. Idempotent. */
-    @Override
-    public void close() {}
 }

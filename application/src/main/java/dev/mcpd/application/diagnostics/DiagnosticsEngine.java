@@ -173,7 +173,7 @@ public final class DiagnosticsEngine extends ToolTableEngine {
      * {@link #CHILD_TERM_WAIT} for them to exit, then SIGKILL for the rest, and waits until they are reaped.
      */
     @Override
-    public void close() {
+    protected void release() {
         held.close(CHILD_TERM_WAIT);
     }
 }

@@ -44,7 +44,7 @@ public final class HyperdEngine extends ToolTableEngine {
     }
 
     @Override
-    public Availability availability() {
+    protected Availability backendAvailability() {
         return client.availability();
     }
 
@@ -63,7 +63,4 @@ public final class HyperdEngine extends ToolTableEngine {
         return detail.toString();
     }
 
-    /** Nothing to release: the client belongs to whoever supplied it. Idempotent. */
-    @Override
-    public void close() {}
 }
