@@ -3,7 +3,6 @@ package dev.mcpd.application.containers;
 import static dev.mcpd.application.containers.ContainerTools.REMOVE_CONTAINER;
 import static dev.mcpd.application.containers.ContainerTools.RUN_CONTAINER;
 import static dev.mcpd.application.tool.JsonSchemas.object;
-import static java.util.Objects.requireNonNull;
 
 import dev.mcpd.application.tool.InvalidArgumentException;
 import dev.mcpd.application.tool.ToolArguments;
@@ -34,22 +33,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The handlers of the containers engine's tools ({@link ContainerTools} pairs each tool with one), and the message a
- * person can act on for each runtime failure. {@link ContainerEngine} states the invariants they keep.
+ * person can act on for each runtime failure. {@link ContainerEngine} states the invariants they keep and checks the
+ * parts.
  */
-final class ContainerCalls {
+record ContainerCalls(
+        Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config, Clock clock) {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerCalls.class);
-
-    private final Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment;
-    private final ContainerEngineConfig config;
-    private final Clock clock;
-
-    ContainerCalls(Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config,
-            Clock clock) {
-        this.runtimeForEnvironment = requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null");
-        this.config = requireNonNull(config, "config is null");
-        this.clock = requireNonNull(clock, "clock is null");
-    }
 
     /** The runtime the caller's forwarded environment selects (invariant 1 of {@link ContainerEngine}). */
     private ContainerRuntime runtimeFor(CallContext context) {

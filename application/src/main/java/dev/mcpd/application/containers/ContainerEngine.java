@@ -1,5 +1,7 @@
 package dev.mcpd.application.containers;
 
+import static java.util.Objects.requireNonNull;
+
 
 import dev.mcpd.application.tool.ToolTable;
 import dev.mcpd.application.tool.ToolTableEngine;
@@ -44,7 +46,9 @@ public final class ContainerEngine extends ToolTableEngine {
      */
     public ContainerEngine(
             Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config, Clock clock) {
-        super(NAME, ToolTable.of(NAME, ContainerTools.all(config, new ContainerCalls(runtimeForEnvironment, config, clock)),
+        super(NAME, ToolTable.of(NAME, ContainerTools.all(config, new ContainerCalls(
+                        requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null"),
+                        requireNonNull(config, "config is null"), requireNonNull(clock, "clock is null"))),
                 ContainerRuntimeException.class, ContainerCalls::describe));
         this.runtimeForEnvironment = runtimeForEnvironment;
         this.clock = clock;

@@ -6,6 +6,7 @@ import static dev.mcpd.application.tool.JsonSchemas.dateTime;
 import static dev.mcpd.application.tool.JsonSchemas.enumeration;
 import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
 import static dev.mcpd.application.tool.JsonSchemas.integer;
+import static dev.mcpd.application.tool.JsonSchemas.listOutput;
 import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
 import static dev.mcpd.application.tool.JsonSchemas.object;
 import static dev.mcpd.application.tool.JsonSchemas.objectOf;
@@ -18,6 +19,7 @@ import dev.mcpd.application.tool.ToolHandler;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.container.ContainerState;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +60,7 @@ final class ContainerTools {
                                                 + "value must match exactly, null matches any value. Example: "
                                                 + "{\"com.example.app\": \"web\", \"com.example.team\": null}.")),
                                 List.of()),
-                        outputSchema(object(
-                                "containers", arrayOf(summarySchema(), "Newest first."),
-                                "count", integer("How many containers are listed.")),
-                                List.of("containers", "count")),
+                        listOutput("containers", summarySchema(), "Newest first.", "containers"),
                         ToolAnnotations.readOnly()), calls::listContainers),
                 new ToolHandler(new Tool(INSPECT_CONTAINER, "Inspect a container",
                         "Shows one container in detail like `docker inspect`: id, name, image, command, state with pid "
@@ -101,30 +100,21 @@ final class ContainerTools {
                         "Starts a created or stopped container like `docker start`. Starting a running container "
                                 + "changes nothing and says so.",
                         inputSchema(object("container", nonEmptyString(CONTAINER)), List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "started", "already_running")),
-                                List.of("container", "result")),
+                        resultOutput(List.of("started", "already_running")),
                         ToolAnnotations.idempotentWrite()), calls::startContainer),
                 new ToolHandler(new Tool(STOP_CONTAINER, "Stop a container",
                         "Stops a running container like `docker stop`: sends SIGTERM, then SIGKILL if it has not exited "
                                 + "after timeout_seconds. Returns as soon as the runtime has answered. Stopping a "
                                 + "stopped container changes nothing and says so.",
                         stopInput(config),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "stopped", "already_stopped"),
-                                "timeout_seconds", integer("The stop timeout used.")),
-                                List.of("container", "result", "timeout_seconds")),
+                        resultOutput(List.of("stopped", "already_stopped"), "timeout_seconds",
+                                integer("The stop timeout used.")),
                         ToolAnnotations.idempotentWrite()), calls::stopContainer),
                 new ToolHandler(new Tool(RESTART_CONTAINER, "Restart a container",
                         "Restarts a container like `docker restart`: stops it (SIGTERM, then SIGKILL after "
                                 + "timeout_seconds) and starts it again; a stopped container is just started.",
                         stopInput(config),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "restarted")),
-                                List.of("container", "result")),
+                        resultOutput(List.of("restarted")),
                         ToolAnnotations.write()), calls::restartContainer),
                 new ToolHandler(new Tool(REMOVE_CONTAINER, "Remove a container",
                         "Removes a container like `docker rm`. A running container is removed only with force: true, "
@@ -133,11 +123,7 @@ final class ContainerTools {
                                 "container", nonEmptyString(CONTAINER),
                                 "force", bool("Kill the container first if it is running (like `docker rm -f`).", false)),
                                 List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "removed"),
-                                "forced", bool("Whether force was used.")),
-                                List.of("container", "result", "forced")),
+                        resultOutput(List.of("removed"), "forced", bool("Whether force was used.")),
                         ToolAnnotations.destructive()), calls::removeContainer),
                 new ToolHandler(new Tool(CONTAINER_LOGS, "Read a container's output",
                         "Reads a container's stdout and stderr like `docker logs`: the last tail lines (default "
@@ -168,16 +154,28 @@ final class ContainerTools {
                         "Lists the images present locally like `docker images`: repository, tag, id, creation time "
                                 + "and size. run_container can use any of them.",
                         inputSchema(object(), List.of()),
-                        outputSchema(object(
-                                "images", arrayOf(objectOf(object(
-                                        "id", string("The image id."),
-                                        "tags", strings("Its repository tags; empty for an untagged image."),
-                                        "size_bytes", integer("Its size in bytes."),
-                                        "created", dateTime("When it was built.")),
-                                        List.of("id", "tags", "size_bytes", "created")), "Newest first."),
-                                "count", integer("How many images are listed.")),
-                                List.of("images", "count")),
+                        listOutput("images", objectOf(object(
+                                "id", string("The image id."),
+                                "tags", strings("Its repository tags; empty for an untagged image."),
+                                "size_bytes", integer("Its size in bytes."),
+                                "created", dateTime("When it was built.")),
+                                List.of("id", "tags", "size_bytes", "created")), "Newest first.", "images"),
                         ToolAnnotations.readOnly()), calls::listImages));
+    }
+
+    /**
+     * The output of a command on one container: the container as given, what happened (one of {@code results}), and
+     * one more property when given; all required.
+     */
+    private static Map<String, Object> resultOutput(List<String> results, Object... more) {
+        List<Object> properties = new ArrayList<>(List.of("container", string("The container as given."),
+                "result", enumeration("What happened.", results.toArray(String[]::new))));
+        properties.addAll(List.of(more));
+        List<String> required = new ArrayList<>();
+        for (int i = 0; i < properties.size(); i += 2) {
+            required.add((String) properties.get(i));
+        }
+        return outputSchema(object(properties.toArray()), required);
     }
 
     /** The input of stop and restart: the container and the stop timeout (B-B2). */

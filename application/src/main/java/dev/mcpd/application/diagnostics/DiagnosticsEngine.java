@@ -16,6 +16,7 @@ import dev.mcpd.domain.port.EngineFactory;
 import dev.mcpd.domain.time.Ticker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -100,22 +101,12 @@ public final class DiagnosticsEngine extends ToolTableEngine {
                                 "required", List.of("text")),
                         ToolAnnotations.readOnly()),
                         (arguments, context) -> echo(arguments)),
-                new ToolHandler(new Tool("diag_sleep", "Sleep",
-                        "Waits for the given milliseconds, reporting progress every 100 ms; "
-                        + "stops at once when cancelled. For testing cancellation and progress.",
-                        Json.object("type", "object", "properties", Json.object("millis", Json.object("type", "integer",
-                                "minimum", 0, "maximum", MAX_SLEEP_MILLIS, "description", "How long to wait, in ms.")),
-                                "required", List.of("millis"), "additionalProperties", false),
-                        null, ToolAnnotations.readOnly()),
-                        (arguments, context) -> sleep(ticker, arguments, context)),
-                new ToolHandler(new Tool("diag_write", "Simulated write",
-                        "Waits like diag_sleep but is annotated as changing state, so a "
-                        + "proxy that loses its daemon mid-call answers it with an error instead of running it again (B-G3).",
-                        Json.object("type", "object", "properties", Json.object("millis", Json.object("type", "integer",
-                                "minimum", 0, "maximum", MAX_SLEEP_MILLIS, "description", "How long to work, in ms.")),
-                                "required", List.of("millis"), "additionalProperties", false),
-                        null, ToolAnnotations.write()),
-                        (arguments, context) -> sleep(ticker, arguments, context)),
+                sleepTool("diag_sleep", "Sleep", "Waits for the given milliseconds, reporting progress every 100 ms; "
+                        + "stops at once when cancelled. For testing cancellation and progress.", "wait",
+                        ToolAnnotations.readOnly(), ticker),
+                sleepTool("diag_write", "Simulated write", "Waits like diag_sleep but is annotated as changing state, "
+                        + "so a proxy that loses its daemon mid-call answers it with an error instead of running it "
+                        + "again (B-G3).", "work", ToolAnnotations.write(), ticker),
                 new ToolHandler(new Tool("diag_hold_process", "Hold a child process",
                         "Starts a child process (`sleep <seconds>`) owned by "
                         + "this engine and returns its pid at once; the engine terminates it when it closes (B-E1, B-E3).",
@@ -126,6 +117,16 @@ public final class DiagnosticsEngine extends ToolTableEngine {
                                 "required", List.of("pid")),
                         ToolAnnotations.write()),
                         (arguments, context) -> hold(held, arguments))));
+    }
+
+    /** diag_sleep and diag_write: they wait alike; {@code verb} says what for in the {@code millis} description. */
+    private static ToolHandler sleepTool(String name, String title, String description, String verb,
+            ToolAnnotations annotations, Ticker ticker) {
+        Map<String, Object> input = Json.object("type", "object", "properties", Json.object("millis", Json.object(
+                "type", "integer", "minimum", 0, "maximum", MAX_SLEEP_MILLIS, "description", "How long to " + verb
+                        + ", in ms.")), "required", List.of("millis"), "additionalProperties", false);
+        return new ToolHandler(new Tool(name, title, description, input, null, annotations),
+                (arguments, context) -> sleep(ticker, arguments, context));
     }
 
     private static ToolResult echo(ToolArguments arguments) {

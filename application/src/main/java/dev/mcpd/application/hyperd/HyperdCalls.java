@@ -1,8 +1,6 @@
 package dev.mcpd.application.hyperd;
 
 import static dev.mcpd.application.tool.JsonSchemas.object;
-import static java.util.Objects.requireNonNull;
-
 import dev.mcpd.application.tool.InvalidArgumentException;
 import dev.mcpd.application.tool.ToolArguments;
 import dev.mcpd.domain.error.HyperdException;
@@ -27,19 +25,9 @@ import java.util.Map;
 
 /**
  * The handlers of the hyperd engine's tools ({@link HyperdTools} pairs each tool with one), and the message a person
- * can act on for each hyperd failure. {@link HyperdEngine} states the invariants they keep.
+ * can act on for each hyperd failure. {@link HyperdEngine} states the invariants they keep and checks the parts.
  */
-final class HyperdCalls {
-
-    private final HyperdClient client;
-    private final HyperdEngineConfig config;
-    private final Clock clock;
-
-    HyperdCalls(HyperdClient client, HyperdEngineConfig config, Clock clock) {
-        this.client = requireNonNull(client, "client is null");
-        this.config = requireNonNull(config, "config is null");
-        this.clock = requireNonNull(clock, "clock is null");
-    }
+record HyperdCalls(HyperdClient client, HyperdEngineConfig config, Clock clock) {
 
     ToolResult query(ToolArguments args, CallContext context) throws InvalidArgumentException, InterruptedException {
         String sql = args.requiredString("sql");

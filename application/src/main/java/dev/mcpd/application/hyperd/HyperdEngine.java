@@ -1,5 +1,7 @@
 package dev.mcpd.application.hyperd;
 
+import static java.util.Objects.requireNonNull;
+
 
 import dev.mcpd.application.tool.ToolTable;
 import dev.mcpd.application.tool.ToolTableEngine;
@@ -38,7 +40,8 @@ public final class HyperdEngine extends ToolTableEngine {
      * @param clock the time source for deadlines
      */
     public HyperdEngine(HyperdClient client, HyperdEngineConfig config, Clock clock) {
-        super(NAME, ToolTable.of(NAME, HyperdTools.all(config, new HyperdCalls(client, config, clock)),
+        super(NAME, ToolTable.of(NAME, HyperdTools.all(config, new HyperdCalls(requireNonNull(client, "client is null"),
+                        requireNonNull(config, "config is null"), requireNonNull(clock, "clock is null"))),
                 HyperdException.class, HyperdCalls::describe));
         this.client = client;
     }

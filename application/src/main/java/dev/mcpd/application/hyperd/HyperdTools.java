@@ -4,6 +4,7 @@ import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
 import static dev.mcpd.application.tool.JsonSchemas.bool;
 import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
 import static dev.mcpd.application.tool.JsonSchemas.integer;
+import static dev.mcpd.application.tool.JsonSchemas.listOutput;
 import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
 import static dev.mcpd.application.tool.JsonSchemas.object;
 import static dev.mcpd.application.tool.JsonSchemas.objectOf;
@@ -59,15 +60,12 @@ final class HyperdTools {
                 new ToolHandler(new Tool("list_tables", "List tables",
                         "Lists the tables of the default database (main) and of every attached database.",
                         inputSchema(object(), List.of()),
-                        outputSchema(object(
-                                "tables", arrayOf(objectOf(object(
-                                        "database", string("main, or an attached database's alias."),
-                                        "schema", string("The schema, usually public."),
-                                        "name", string("The table's name."),
-                                        "qualified_name", string("database.schema.name, usable in any query.")),
-                                        List.of("database", "schema", "name", "qualified_name")), "main first."),
-                                "count", integer("How many tables are listed.")),
-                                List.of("tables", "count")),
+                        listOutput("tables", objectOf(object(
+                                "database", string("main, or an attached database's alias."),
+                                "schema", string("The schema, usually public."),
+                                "name", string("The table's name."),
+                                "qualified_name", string("database.schema.name, usable in any query.")),
+                                List.of("database", "schema", "name", "qualified_name")), "main first.", "tables"),
                         ToolAnnotations.readOnly()), calls::listTables),
                 new ToolHandler(new Tool("describe_table", "Describe a table",
                         "Shows a table's columns with their SQL types and whether they may be NULL.",

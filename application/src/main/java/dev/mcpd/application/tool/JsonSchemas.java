@@ -27,6 +27,15 @@ public final class JsonSchemas {
         return object("$schema", DIALECT, "type", "object", "properties", properties, "required", required);
     }
 
+    /**
+     * The output schema of a listing tool: {@code key}, an array of {@code item} in {@code order}, and {@code count},
+     * "How many {@code what} are listed."; both required.
+     */
+    public static Map<String, Object> listOutput(String key, Map<String, Object> item, String order, String what) {
+        return outputSchema(object(key, arrayOf(item, order), "count", integer("How many " + what + " are listed.")),
+                List.of(key, "count"));
+    }
+
     public static Map<String, Object> objectOf(Map<String, Object> properties, List<String> required) {
         return object("type", "object", "properties", properties, "required", required);
     }

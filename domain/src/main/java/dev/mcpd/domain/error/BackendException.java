@@ -20,43 +20,46 @@ import java.time.Duration;
  */
 public abstract sealed class BackendException extends McpdException permits ContainerRuntimeException, HyperdException {
 
-    private final String backend;
+    /** The operation that ran out of time and how long the caller waited; {@link #NONE} for other failures. */
+    private record Deadline(String operation, Duration waited) {
+        static final Deadline NONE = new Deadline("", Duration.ZERO);
+    }
+
     private final String name;
-    private final String operation;
-    private final Duration waited;
+    private final Deadline deadline;
 
     /** Any failure but a missing name or a deadline miss. */
-    BackendException(ErrorCode code, String backend, String message, Throwable cause) {
-        this(code, backend, "", "", Duration.ZERO, message, cause);
+    BackendException(ErrorCode code, String message, Throwable cause) {
+        this(code, "", Deadline.NONE, message, cause);
     }
 
     /** {@code what} (e.g. {@code container}) has no {@code name}: the message is {@code no such <what> '<name>'}. */
-    BackendException(String backend, String what, String name) {
-        this(ErrorCode.NOT_FOUND, backend, name, "", Duration.ZERO, "no such " + what + " '" + name + "'", null);
+    BackendException(String what, String name) {
+        this(ErrorCode.NOT_FOUND, name, Deadline.NONE, "no such " + what + " '" + name + "'", null);
     }
 
     /**
      * {@code operation} ran out of time after {@code waited}: the message is
      * {@code <who> did not <verb> <operation> within <N> ms}, N never negative.
      */
-    BackendException(String backend, String who, String verb, String operation, Duration waited, Throwable cause) {
-        this(ErrorCode.DEADLINE_EXCEEDED, backend, "", requireNonNull(operation, "operation is null"),
-                requireNonNull(waited, "waited is null"),
+    BackendException(String who, String verb, String operation, Duration waited, Throwable cause) {
+        this(ErrorCode.DEADLINE_EXCEEDED, "", new Deadline(requireNonNull(operation, "operation is null"),
+                        requireNonNull(waited, "waited is null")),
                 who + " did not " + verb + " " + operation + " within " + Math.max(0, waited.toMillis()) + " ms", cause);
     }
 
-    private BackendException(ErrorCode code, String backend, String name, String operation, Duration waited,
-            String message, Throwable cause) {
+    private BackendException(ErrorCode code, String name, Deadline deadline, String message, Throwable cause) {
         super(code, requireNonNull(message, "message is null"), cause);
-        this.backend = requireNonNull(backend, "backend is null");
         this.name = name;
-        this.operation = operation;
-        this.waited = waited;
+        this.deadline = deadline;
     }
 
     /** The backend that failed: {@code container runtime} or {@code hyperd}. */
     public String backend() {
-        return backend;
+        return switch (this) {
+            case ContainerRuntimeException _ -> ContainerRuntimeException.BACKEND;
+            case HyperdException _ -> HyperdException.BACKEND;
+        };
     }
 
     /** The name that does not exist (a container, an image, a table); empty unless {@link ErrorCode#NOT_FOUND}. */
@@ -69,11 +72,11 @@ public abstract sealed class BackendException extends McpdException permits Cont
      * {@link ErrorCode#DEADLINE_EXCEEDED}.
      */
     public String operation() {
-        return operation;
+        return deadline.operation();
     }
 
     /** How long the caller waited before giving up; zero unless {@link ErrorCode#DEADLINE_EXCEEDED}. */
     public Duration waited() {
-        return waited;
+        return deadline.waited();
     }
 }

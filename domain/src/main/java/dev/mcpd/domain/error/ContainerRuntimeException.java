@@ -23,18 +23,18 @@ public abstract sealed class ContainerRuntimeException extends BackendException
                 ContainerRuntimeException.Conflict, ContainerRuntimeException.Unreachable,
                 ContainerRuntimeException.DeadlineExceeded, ContainerRuntimeException.Failure {
 
-    private static final String BACKEND = "container runtime";
+    static final String BACKEND = "container runtime";
 
     private ContainerRuntimeException(ErrorCode code, String message, Throwable cause) {
-        super(code, BACKEND, message, cause);
+        super(code, message, cause);
     }
 
     private ContainerRuntimeException(String what, String name) {
-        super(BACKEND, what, name);
+        super(what, name);
     }
 
     private ContainerRuntimeException(String endpoint, String operation, Duration waited) {
-        super(BACKEND, BACKEND + " at " + endpoint, "answer", operation, waited, null);
+        super(BACKEND + " at " + endpoint, "answer", operation, waited, null);
     }
 
     /** No container has this name or id. */

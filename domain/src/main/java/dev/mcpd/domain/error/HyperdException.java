@@ -21,18 +21,18 @@ public abstract sealed class HyperdException extends BackendException
         permits HyperdException.SqlError, HyperdException.NoSuchTable, HyperdException.Unavailable,
                 HyperdException.DeadlineExceeded, HyperdException.ConnectionLost {
 
-    private static final String BACKEND = "hyperd";
+    static final String BACKEND = "hyperd";
 
     private HyperdException(ErrorCode code, String message, Throwable cause) {
-        super(code, BACKEND, message, cause);
+        super(code, message, cause);
     }
 
     private HyperdException(String table) {
-        super(BACKEND, "table", table);
+        super("table", table);
     }
 
     private HyperdException(String operation, Duration waited, Throwable cause) {
-        super(BACKEND, BACKEND, "finish", operation, waited, cause);
+        super(BACKEND, "finish", operation, waited, cause);
     }
 
     /** The server refused the statement ({@link ErrorCode#BACKEND_FAILURE}). */

@@ -8,12 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mcpd containers …}: container management through the shared daemon (cold-starting it like the proxy does).
@@ -25,34 +22,30 @@ import picocli.CommandLine.Spec;
         subcommands = {ContainersCommand.Ls.class, ContainersCommand.Run.class, ContainersCommand.Start.class,
                 ContainersCommand.Stop.class, ContainersCommand.Restart.class, ContainersCommand.Rm.class,
                 ContainersCommand.Logs.class})
-final class ContainersCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE.code();
-    }
+final class ContainersCommand extends CommandGroup {
 
     /** Calls {@code tool} and prints its result; shared by every subcommand. */
     abstract static class ToolCommand extends BackendCommand {
         @Option(names = "--json", description = "Print the structured result as JSON.")
         boolean json;
 
-        ToolCommand(CliBackend backend) {
+        private final String tool;
+
+        /** @param tool the tool this command calls, e.g. {@code list_containers} */
+        ToolCommand(CliBackend backend, String tool) {
             super(backend);
+            this.tool = tool;
         }
 
-        abstract String tool();
-
-        abstract Map<String, Object> arguments();
+        /** Puts the tool's arguments into {@code args}, in the tool's schema order. */
+        abstract void arguments(Map<String, Object> args);
 
         /** @throws IOException when no daemon could be reached: {@link CommandFailure} exits 6 */
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> result = backend.callTool(tool(), arguments());
+            Map<String, Object> args = new LinkedHashMap<>();
+            arguments(args);
+            Map<String, Object> result = backend.callTool(tool, args);
             String text = firstText(result);
             if (Boolean.TRUE.equals(result.get("isError"))) {
                 err().println("mcpd containers: " + text);
@@ -85,22 +78,15 @@ final class ContainersCommand implements Callable<Integer> {
         Map<String, String> labels = new LinkedHashMap<>();
 
         Ls(CliBackend backend) {
-            super(backend);
+            super(backend, "list_containers");
         }
 
         @Override
-        String tool() {
-            return "list_containers";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("all", all);
             if (!labels.isEmpty()) {
                 args.put("labels", labels);
             }
-            return args;
         }
     }
 
@@ -131,17 +117,11 @@ final class ContainersCommand implements Callable<Integer> {
         boolean autoRemove;
 
         Run(CliBackend backend) {
-            super(backend);
+            super(backend, "run_container");
         }
 
         @Override
-        String tool() {
-            return "run_container";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("image", image);
             args.put("name", name);
             args.put("command", command.isEmpty() ? null : command);
@@ -151,7 +131,6 @@ final class ContainersCommand implements Callable<Integer> {
             args.put("network", network);
             args.put("auto_remove", autoRemove);
             args.values().removeIf(Objects::isNull);
-            return args;
         }
     }
 
@@ -160,27 +139,20 @@ final class ContainersCommand implements Callable<Integer> {
         @Parameters(index = "0", description = "The container's name or id.")
         String container;
 
-        OneContainer(CliBackend backend) {
-            super(backend);
+        OneContainer(CliBackend backend, String tool) {
+            super(backend, tool);
         }
 
         @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("container", container);
-            return args;
         }
     }
 
     @Command(name = "start", description = "Start a stopped container.")
     static final class Start extends OneContainer {
         Start(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "start_container";
+            super(backend, "start_container");
         }
     }
 
@@ -189,41 +161,30 @@ final class ContainersCommand implements Callable<Integer> {
         @Option(names = {"-t", "--time"}, description = "Seconds to wait after SIGTERM before SIGKILL.")
         Integer seconds;
 
-        TimedContainerCommand(CliBackend backend) {
-            super(backend);
+        TimedContainerCommand(CliBackend backend, String tool) {
+            super(backend, tool);
         }
 
         @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             if (seconds != null) {
                 args.put("timeout_seconds", seconds);
             }
-            return args;
         }
     }
 
     @Command(name = "stop", description = "Stop a container; returns as soon as the runtime has answered.")
     static final class Stop extends TimedContainerCommand {
         Stop(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "stop_container";
+            super(backend, "stop_container");
         }
     }
 
     @Command(name = "restart", description = "Restart a container.")
     static final class Restart extends TimedContainerCommand {
         Restart(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "restart_container";
+            super(backend, "restart_container");
         }
     }
 
@@ -233,19 +194,13 @@ final class ContainersCommand implements Callable<Integer> {
         boolean force;
 
         Rm(CliBackend backend) {
-            super(backend);
+            super(backend, "remove_container");
         }
 
         @Override
-        String tool() {
-            return "remove_container";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             args.put("force", force);
-            return args;
         }
     }
 
@@ -258,22 +213,16 @@ final class ContainersCommand implements Callable<Integer> {
         boolean timestamps;
 
         Logs(CliBackend backend) {
-            super(backend);
+            super(backend, "container_logs");
         }
 
         @Override
-        String tool() {
-            return "container_logs";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             if (tail != null) {
                 args.put("tail", tail);
             }
             args.put("timestamps", timestamps);
-            return args;
         }
     }
 }

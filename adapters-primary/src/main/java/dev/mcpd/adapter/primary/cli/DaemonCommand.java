@@ -7,25 +7,13 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mcpd daemon run|start|stop|status}. */
 @Command(name = "daemon", description = "Run, start, stop or inspect the shared daemon of this scope.",
         subcommands = {DaemonCommand.Run.class, DaemonCommand.Start.class, DaemonCommand.Stop.class, DaemonCommand.Status.class})
-final class DaemonCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE.code();
-    }
+final class DaemonCommand extends CommandGroup {
 
     @Command(name = "run", description = "Run the daemon in the foreground (what `serve --mcp` starts in the background).")
     static final class Run extends BackendCommand {
