@@ -1,5 +1,6 @@
 package dev.mcpd.application.containers;
 
+import static dev.mcpd.application.tool.JsonSchemas.allRequired;
 import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
 import static dev.mcpd.application.tool.JsonSchemas.bool;
 import static dev.mcpd.application.tool.JsonSchemas.dateTime;
@@ -7,6 +8,7 @@ import static dev.mcpd.application.tool.JsonSchemas.enumeration;
 import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
 import static dev.mcpd.application.tool.JsonSchemas.integer;
 import static dev.mcpd.application.tool.JsonSchemas.listOutput;
+import static dev.mcpd.application.tool.JsonSchemas.noArguments;
 import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
 import static dev.mcpd.application.tool.JsonSchemas.object;
 import static dev.mcpd.application.tool.JsonSchemas.objectOf;
@@ -153,13 +155,12 @@ final class ContainerTools {
                 new ToolHandler(new Tool(LIST_IMAGES, "List images",
                         "Lists the images present locally like `docker images`: repository, tag, id, creation time "
                                 + "and size. run_container can use any of them.",
-                        inputSchema(object(), List.of()),
-                        listOutput("images", objectOf(object(
+                        noArguments(),
+                        listOutput("images", allRequired(
                                 "id", string("The image id."),
                                 "tags", strings("Its repository tags; empty for an untagged image."),
                                 "size_bytes", integer("Its size in bytes."),
-                                "created", dateTime("When it was built.")),
-                                List.of("id", "tags", "size_bytes", "created")), "Newest first.", "images"),
+                                "created", dateTime("When it was built.")), "Newest first.", "images"),
                         ToolAnnotations.readOnly()), calls::listImages));
     }
 
@@ -193,7 +194,7 @@ final class ContainerTools {
     }
 
     private static Map<String, Object> summarySchema() {
-        return objectOf(object(
+        return allRequired(
                 "id", string("The full container id."),
                 "name", string("The container's name."),
                 "image", string("The image it was created from."),
@@ -201,8 +202,7 @@ final class ContainerTools {
                 "created", dateTime("When it was created."),
                 "state", stateSchema(),
                 "status", string("The runtime's status text, e.g. \"Up 3 minutes\"."),
-                "labels", stringMap("Its labels.")),
-                List.of("id", "name", "image", "command", "created", "state", "status", "labels"));
+                "labels", stringMap("Its labels."));
     }
 
     private static Map<String, Object> detailsProperties() {

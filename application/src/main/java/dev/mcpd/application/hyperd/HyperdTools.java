@@ -1,10 +1,12 @@
 package dev.mcpd.application.hyperd;
 
+import static dev.mcpd.application.tool.JsonSchemas.allRequired;
 import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
 import static dev.mcpd.application.tool.JsonSchemas.bool;
 import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
 import static dev.mcpd.application.tool.JsonSchemas.integer;
 import static dev.mcpd.application.tool.JsonSchemas.listOutput;
+import static dev.mcpd.application.tool.JsonSchemas.noArguments;
 import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
 import static dev.mcpd.application.tool.JsonSchemas.object;
 import static dev.mcpd.application.tool.JsonSchemas.objectOf;
@@ -59,13 +61,13 @@ final class HyperdTools {
                         ToolAnnotations.destructive()), calls::execute),
                 new ToolHandler(new Tool("list_tables", "List tables",
                         "Lists the tables of the default database (main) and of every attached database.",
-                        inputSchema(object(), List.of()),
-                        listOutput("tables", objectOf(object(
+                        noArguments(),
+                        listOutput("tables", allRequired(
                                 "database", string("main, or an attached database's alias."),
                                 "schema", string("The schema, usually public."),
                                 "name", string("The table's name."),
-                                "qualified_name", string("database.schema.name, usable in any query.")),
-                                List.of("database", "schema", "name", "qualified_name")), "main first.", "tables"),
+                                "qualified_name", string("database.schema.name, usable in any query.")), "main first.",
+                                "tables"),
                         ToolAnnotations.readOnly()), calls::listTables),
                 new ToolHandler(new Tool("describe_table", "Describe a table",
                         "Shows a table's columns with their SQL types and whether they may be NULL.",
@@ -117,7 +119,7 @@ final class HyperdTools {
                 new ToolHandler(new Tool("hyperd_status", "Hyper server status",
                         "Shows the Hyper database server mcpd runs: state, endpoint, pid, uptime, restarts, busy and "
                                 + "idle connections, attached databases. Answers at once, even while queries run.",
-                        inputSchema(object(), List.of()),
+                        noArguments(),
                         outputSchema(object(
                                 "state", string("not_started, starting, running, restarting, failed, stopped or "
                                         + "unavailable."),

@@ -1,6 +1,7 @@
 package dev.mcpd.application.tool;
 
 import dev.mcpd.application.mcp.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,20 @@ public final class JsonSchemas {
     public static Map<String, Object> listOutput(String key, Map<String, Object> item, String order, String what) {
         return outputSchema(object(key, arrayOf(item, order), "count", integer("How many " + what + " are listed.")),
                 List.of(key, "count"));
+    }
+
+    /** An object schema from alternating property names and schemas, every property required. */
+    public static Map<String, Object> allRequired(Object... namesAndSchemas) {
+        List<String> required = new ArrayList<>();
+        for (int i = 0; i < namesAndSchemas.length; i += 2) {
+            required.add((String) namesAndSchemas[i]);
+        }
+        return objectOf(object(namesAndSchemas), required);
+    }
+
+    /** The input schema of a tool that takes no arguments. */
+    public static Map<String, Object> noArguments() {
+        return inputSchema(object(), List.of());
     }
 
     public static Map<String, Object> objectOf(Map<String, Object> properties, List<String> required) {
