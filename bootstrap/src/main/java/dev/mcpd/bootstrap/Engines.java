@@ -5,21 +5,23 @@ import com.google.inject.multibindings.Multibinder;
 import dev.mcpd.adapter.secondary.container.ContainerHostResolver;
 import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeConfig;
 import dev.mcpd.adapter.secondary.container.DockerApiContainerRuntimeProvider;
-import dev.mcpd.application.containers.ContainerEngine;
-import dev.mcpd.application.containers.ContainerEngineConfig;
-import dev.mcpd.application.containers.ContainerEngineFactory;
 import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
 import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClient;
 import dev.mcpd.adapter.secondary.hyperd.PgWireHyperdClientConfig;
+import dev.mcpd.application.containers.ContainerEngine;
+import dev.mcpd.application.containers.ContainerEngineConfig;
+import dev.mcpd.application.containers.ContainerEngineFactory;
 import dev.mcpd.application.diagnostics.DiagnosticsEngine;
 import dev.mcpd.application.hyperd.HyperdEngine;
 import dev.mcpd.application.hyperd.HyperdEngineConfig;
 import dev.mcpd.domain.port.Engine;
-import java.time.Clock;
 import dev.mcpd.domain.port.EngineFactory;
+import dev.mcpd.domain.time.Ticker;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The optional engines this build offers, chosen by {@code MCPD_ENGINES}: Guice modules for the daemon, and plain
@@ -27,12 +29,20 @@ import java.util.function.Function;
  */
 final class Engines {
 
+    /** An engine factory by name: {@code create} runs {@code creator}. */
+    private record Factory(String name, Supplier<Engine> creator) implements EngineFactory {
+        @Override
+        public Engine create() {
+            return creator.get();
+        }
+    }
+
     private record Offer(String name, Function<McpdConfig, EngineFactory> factory) {}
 
     private static final List<Offer> OFFERS = List.of(
-            new Offer(ContainerEngine.NAME, config -> containers()),
-            new Offer(HyperdEngine.NAME, Engines::hyperd),
-            new Offer(DiagnosticsEngine.NAME, config -> new DiagnosticsEngine.Factory()));
+            new Offer(ContainerEngine.NAME, config -> new Factory(ContainerEngine.NAME, Engines::containers)),
+            new Offer(HyperdEngine.NAME, config -> new Factory(HyperdEngine.NAME, () -> hyperd(config))),
+            new Offer(DiagnosticsEngine.NAME, config -> new DiagnosticsEngine.Factory(Ticker.system())));
 
     private Engines() {}
 
@@ -49,21 +59,11 @@ final class Engines {
      * The container engine over docker-java. The runtime provider (one Docker API client per socket) belongs to the
      * engine: closing the engine closes it, so shutdown releases every runtime connection (B-E1).
      */
-    private static EngineFactory containers() {
-        return new EngineFactory() {
-            @Override
-            public String name() {
-                return ContainerEngine.NAME;
-            }
-
-            @Override
-            public Engine create() {
-                DockerApiContainerRuntimeProvider runtimes = new DockerApiContainerRuntimeProvider(
-                        ContainerHostResolver.system(), DockerApiContainerRuntimeConfig.defaults());
-                Engine engine = new ContainerEngineFactory(runtimes, ContainerEngineConfig.defaults(), Clock.systemUTC()).create();
-                return new OwningEngine(engine, runtimes);
-            }
-        };
+    private static Engine containers() {
+        DockerApiContainerRuntimeProvider runtimes = new DockerApiContainerRuntimeProvider(
+                ContainerHostResolver.system(), DockerApiContainerRuntimeConfig.defaults());
+        Engine engine = new ContainerEngineFactory(runtimes, ContainerEngineConfig.defaults(), Clock.systemUTC()).create();
+        return new OwningEngine(engine, runtimes);
     }
 
     /**
@@ -72,21 +72,11 @@ final class Engines {
      * in {@code <state dir>/hyperd}. The client (pool and hyperd) belongs to the engine: closing the engine closes the
      * pool and stops hyperd (B-E1).
      */
-    private static EngineFactory hyperd(McpdConfig config) {
-        return new EngineFactory() {
-            @Override
-            public String name() {
-                return HyperdEngine.NAME;
-            }
-
-            @Override
-            public Engine create() {
-                Clock clock = Clock.systemUTC();
-                PgWireHyperdClient client = new PgWireHyperdClient(HyperdBinaryLocator.system(),
-                        PgWireHyperdClientConfig.defaults(config.stateDir().resolve("hyperd")), clock);
-                return new OwningEngine(new HyperdEngine(client, HyperdEngineConfig.defaults(), clock), client);
-            }
-        };
+    private static Engine hyperd(McpdConfig config) {
+        Clock clock = Clock.systemUTC();
+        PgWireHyperdClient client = new PgWireHyperdClient(HyperdBinaryLocator.system(),
+                PgWireHyperdClientConfig.defaults(config.stateDir().resolve("hyperd")), clock);
+        return new OwningEngine(new HyperdEngine(client, HyperdEngineConfig.defaults(), clock), client);
     }
 
     /** Factories for the enabled engines, in the order offered. */

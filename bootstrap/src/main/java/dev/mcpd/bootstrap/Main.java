@@ -2,6 +2,7 @@ package dev.mcpd.bootstrap;
 
 import dev.mcpd.adapter.primary.cli.McpdCommand;
 import dev.mcpd.domain.error.ConfigurationException;
+import dev.mcpd.domain.model.ExitCode;
 
 /**
  * The {@code mcpd} entry point: reads the configuration, points logging at the right place for the command, and
@@ -23,7 +24,7 @@ public final class Main {
             config = McpdConfig.fromEnvironment(System.getenv());
         } catch (ConfigurationException e) {
             System.err.println("mcpd: " + e.getMessage());
-            System.exit(2);
+            System.exit(ExitCode.USAGE.code());
             return;
         }
         String command = args.length == 0 ? "" : args[0];

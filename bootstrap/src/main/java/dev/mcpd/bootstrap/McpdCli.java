@@ -27,6 +27,7 @@ import dev.mcpd.domain.model.AccessToken;
 import dev.mcpd.domain.model.ClientDescription;
 import dev.mcpd.domain.model.ClientHello;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.ExitCode;
 import dev.mcpd.domain.time.Ticker;
 import java.nio.file.Path;
 import dev.mcpd.domain.port.DaemonLauncher;
@@ -146,7 +147,7 @@ final class McpdCli implements CliBackend {
             first = tokenFile != null ? TokenFile.read(tokenFile) : config.tcp().token().orElse(null);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("mcpd serve: " + e.getMessage());
-            return 2;
+            return ExitCode.USAGE.code();
         }
         java.util.concurrent.atomic.AtomicReference<AccessToken> lastToken = new java.util.concurrent.atomic.AtomicReference<>(first);
         java.util.function.Supplier<AccessToken> token = tokenFile == null ? () -> first : () -> {
@@ -181,7 +182,8 @@ final class McpdCli implements CliBackend {
         // once, with the shell's codes for those signals (hosts report section 3(b)).
         // A terminal's SIGHUP ends it too (129); a second signal while the first is handled changes nothing.
         java.util.function.Consumer<String> terminate = signal -> proxy.terminate(signal,
-                signal.endsWith("SIGINT") ? 130 : signal.endsWith("SIGHUP") ? 129 : 143);
+                (signal.endsWith("SIGINT") ? ExitCode.INTERRUPTED
+                        : signal.endsWith("SIGHUP") ? ExitCode.HANGUP : ExitCode.TERMINATED).code());
         Signals.onTerminate(terminate, terminate);
         int code = proxy.run(stdio.in(), stdio.out());
         exit.accept(code);
@@ -209,7 +211,7 @@ final class McpdCli implements CliBackend {
             return daemon.run();
         } catch (IOException e) {
             System.err.println("mcpd daemon: " + e.getMessage());
-            return 1;
+            return ExitCode.FAILURE.code();
         }
     }
 

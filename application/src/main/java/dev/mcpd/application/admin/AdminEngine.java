@@ -4,14 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mcpd.application.daemon.DaemonStatus;
 import dev.mcpd.application.mcp.Json;
-import dev.mcpd.domain.model.Availability;
+import dev.mcpd.application.tool.ToolHandler;
+import dev.mcpd.application.tool.ToolTable;
+import dev.mcpd.application.tool.ToolTableEngine;
 import dev.mcpd.domain.model.ClientInfo;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.ToolResult;
-import dev.mcpd.domain.port.CallContext;
-import dev.mcpd.domain.port.Engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,28 +24,27 @@ import java.util.function.Supplier;
  * <p>{@code daemon_stop} only asks for the stop and returns: the caller is answered at once and the daemon then
  * finishes its orderly shutdown on its own (B-C3, B-E1).
  */
-public final class AdminEngine implements Engine {
+public final class AdminEngine extends ToolTableEngine {
 
     public static final String NAME = "admin";
-
-    private final Supplier<DaemonStatus> status;
-    private final Consumer<String> stopRequester;
-    private final List<Tool> tools;
 
     /**
      * @param status produces a fresh snapshot; must not block
      * @param stopRequester asks the daemon to stop with the given reason; must return at once
      */
     public AdminEngine(Supplier<DaemonStatus> status, Consumer<String> stopRequester) {
-        this.status = requireNonNull(status, "status is null");
-        this.stopRequester = requireNonNull(stopRequester, "stopRequester is null");
-        this.tools = List.of(
-                new Tool("daemon_status", "Daemon status",
+        super(NAME, table(requireNonNull(status, "status is null"), requireNonNull(stopRequester, "stopRequester is null")));
+    }
+
+    private static ToolTable table(Supplier<DaemonStatus> status, Consumer<String> stopRequester) {
+        return ToolTable.of(NAME, List.of(
+                new ToolHandler(new Tool("daemon_status", "Daemon status",
                         "Shows the shared mcpd daemon: version, pid, uptime, scope, transports, engines with their "
                                 + "availability, and connected clients with their proxy and host pids.",
                         Json.object("type", "object", "properties", Json.object(), "additionalProperties", false),
                         statusSchema(), ToolAnnotations.readOnly()),
-                new Tool("daemon_stop", "Stop the daemon",
+                        (arguments, context) -> renderStatus(status.get())),
+                new ToolHandler(new Tool("daemon_stop", "Stop the daemon",
                         "Stops the shared mcpd daemon gracefully: in-flight calls are answered, engines closed. "
                                 + "Proxies fall back to serving in-process and start a new daemon later.",
                         Json.object("type", "object", "properties", Json.object("reason", Json.object("type", "string",
@@ -53,42 +52,13 @@ public final class AdminEngine implements Engine {
                                 "additionalProperties", false),
                         Json.object("type", "object", "properties", Json.object("stopping", Json.object("type", "boolean"),
                                 "pid", Json.object("type", "integer")), "required", List.of("stopping", "pid")),
-                        new ToolAnnotations(false, true, true, false)));
+                        new ToolAnnotations(false, true, true, false)),
+                        (arguments, context) -> stop(status.get(), stopRequester, Json.asString(arguments.raw("reason"))))));
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.available();
-    }
-
-    @Override
-    public List<Tool> tools() {
-        return tools;
-    }
-
-    @Override
-    public ToolResult call(String tool, Map<String, Object> arguments, CallContext context) {
-        return switch (tool) {
-            case "daemon_status" -> renderStatus(status.get());
-            case "daemon_stop" -> {
-                DaemonStatus now = status.get();
-                String reason = Json.asString(arguments.get("reason"));
-                stopRequester.accept("daemon_stop tool" + (reason == null ? "" : ": " + reason));
-                yield ToolResult.structured(Json.object("stopping", true, "pid", now.pid()),
-                        "mcpd daemon " + now.pid() + " is stopping");
-            }
-            default -> throw new IllegalArgumentException("no tool " + tool + " in engine " + NAME);
-        };
-    }
-
-    @Override
-    public void close() {
-        // nothing to release
+    private static ToolResult stop(DaemonStatus now, Consumer<String> stopRequester, String reason) {
+        stopRequester.accept("daemon_stop tool" + (reason == null ? "" : ": " + reason));
+        return ToolResult.structured(Json.object("stopping", true, "pid", now.pid()), "mcpd daemon " + now.pid() + " is stopping");
     }
 
     static ToolResult renderStatus(DaemonStatus s) {

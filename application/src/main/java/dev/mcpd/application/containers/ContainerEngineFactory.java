@@ -9,25 +9,23 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Creates the {@link ContainerEngine}; creating it does no I/O (runtimes connect on first use). */
-public final class ContainerEngineFactory implements EngineFactory {
+/**
+ * Creates the {@link ContainerEngine}; creating it does no I/O (runtimes connect on first use).
+ *
+ * @param runtimeForEnvironment maps a caller's forwarded environment (the client hello's {@code env}, B-G6; empty for
+ *        the daemon's own) to the runtime to use; must not block, and should cache one runtime per endpoint. Whoever
+ *        supplies it owns and closes the runtimes.
+ * @param config limits and deadlines
+ * @param clock the time source
+ */
+public record ContainerEngineFactory(
+        Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config, Clock clock)
+        implements EngineFactory {
 
-    private final Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment;
-    private final ContainerEngineConfig config;
-    private final Clock clock;
-
-    /**
-     * @param runtimeForEnvironment maps a caller's forwarded environment (the client hello's {@code env}, B-G6; empty
-     *        for the daemon's own) to the runtime to use; must not block, and should cache one runtime per endpoint.
-     *        Whoever supplies it owns and closes the runtimes.
-     * @param config limits and deadlines
-     * @param clock the time source
-     */
-    public ContainerEngineFactory(
-            Function<Map<String, String>, ContainerRuntime> runtimeForEnvironment, ContainerEngineConfig config, Clock clock) {
-        this.runtimeForEnvironment = requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null");
-        this.config = requireNonNull(config, "config is null");
-        this.clock = requireNonNull(clock, "clock is null");
+    public ContainerEngineFactory {
+        requireNonNull(runtimeForEnvironment, "runtimeForEnvironment is null");
+        requireNonNull(config, "config is null");
+        requireNonNull(clock, "clock is null");
     }
 
     @Override

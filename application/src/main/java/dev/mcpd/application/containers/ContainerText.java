@@ -1,5 +1,6 @@
 package dev.mcpd.application.containers;
 
+import dev.mcpd.application.tool.TextTable;
 import dev.mcpd.domain.model.container.ContainerDetails;
 import dev.mcpd.domain.model.container.ContainerSummary;
 import dev.mcpd.domain.model.container.ImageSummary;
@@ -26,7 +27,7 @@ final class ContainerText {
             rows.add(List.of(container.shortId(), container.image(), "\"" + truncate(container.command(), COMMAND_WIDTH) + "\"",
                     ago(container.created(), now), container.status(), container.name()));
         }
-        return table(rows);
+        return TextTable.DOCKER.render(rows);
     }
 
     /** A {@code docker images} table: REPOSITORY, TAG, IMAGE ID, CREATED, SIZE; one row per tag. */
@@ -42,7 +43,7 @@ final class ContainerText {
                         image.shortId(), ago(image.created(), now), size(image.sizeBytes())));
             }
         }
-        return table(rows);
+        return TextTable.DOCKER.render(rows);
     }
 
     /** The main facts of an inspected container, one per line. */
@@ -154,29 +155,6 @@ final class ContainerText {
 
     static String truncate(String text, int width) {
         return text.length() <= width ? text : text.substring(0, width - 1) + "…";
-    }
-
-    /** Left-aligned columns separated by three spaces, as the docker CLI's tables; no trailing spaces. */
-    static String table(List<List<String>> rows) {
-        int columns = rows.getFirst().size();
-        int[] widths = new int[columns];
-        for (List<String> row : rows) {
-            for (int i = 0; i < columns; i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder text = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < columns; i++) {
-                line.append(row.get(i));
-                if (i < columns - 1) {
-                    line.append(" ".repeat(widths[i] - row.get(i).length() + 3));
-                }
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
-        }
-        return text.toString();
     }
 
     private static void line(StringBuilder text, String key, String value) {

@@ -1,22 +1,27 @@
 package dev.mcpd.application.containers;
 
-import static dev.mcpd.application.tool.Shapes.arrayOf;
-import static dev.mcpd.application.tool.Shapes.bool;
-import static dev.mcpd.application.tool.Shapes.dateTime;
-import static dev.mcpd.application.tool.Shapes.enumeration;
-import static dev.mcpd.application.tool.Shapes.inputSchema;
-import static dev.mcpd.application.tool.Shapes.integer;
-import static dev.mcpd.application.tool.Shapes.nonEmptyString;
-import static dev.mcpd.application.tool.Shapes.object;
-import static dev.mcpd.application.tool.Shapes.objectOf;
-import static dev.mcpd.application.tool.Shapes.outputSchema;
-import static dev.mcpd.application.tool.Shapes.string;
-import static dev.mcpd.application.tool.Shapes.stringMap;
-import static dev.mcpd.application.tool.Shapes.strings;
+import static dev.mcpd.application.tool.JsonSchemas.allRequired;
+import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
+import static dev.mcpd.application.tool.JsonSchemas.bool;
+import static dev.mcpd.application.tool.JsonSchemas.dateTime;
+import static dev.mcpd.application.tool.JsonSchemas.enumeration;
+import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.integer;
+import static dev.mcpd.application.tool.JsonSchemas.listOutput;
+import static dev.mcpd.application.tool.JsonSchemas.noArguments;
+import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
+import static dev.mcpd.application.tool.JsonSchemas.object;
+import static dev.mcpd.application.tool.JsonSchemas.objectOf;
+import static dev.mcpd.application.tool.JsonSchemas.outputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.string;
+import static dev.mcpd.application.tool.JsonSchemas.stringMap;
+import static dev.mcpd.application.tool.JsonSchemas.strings;
 
+import dev.mcpd.application.tool.ToolHandler;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.container.ContainerState;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +47,10 @@ final class ContainerTools {
 
     private ContainerTools() {}
 
-    static List<Tool> all(ContainerEngineConfig config) {
-        long maxStop = config.maxStopTimeout().toSeconds();
-        long defaultStop = config.defaultStopTimeout().toSeconds();
+    /** Every tool of the engine, in {@code tools/list} order, each with its handler in {@code calls}. */
+    static List<ToolHandler> all(ContainerEngineConfig config, ContainerCalls calls) {
         return List.of(
-                new Tool(LIST_CONTAINERS, "List containers",
+                new ToolHandler(new Tool(LIST_CONTAINERS, "List containers",
                         "Lists containers like `docker ps`: running ones, or all with all: true, optionally only those "
                                 + "carrying given labels. Returns a table and, as structured content, every container's "
                                 + "id, name, image, command, creation time, state, status and labels.",
@@ -58,19 +62,16 @@ final class ContainerTools {
                                                 + "value must match exactly, null matches any value. Example: "
                                                 + "{\"com.example.app\": \"web\", \"com.example.team\": null}.")),
                                 List.of()),
-                        outputSchema(object(
-                                "containers", arrayOf(summarySchema(), "Newest first."),
-                                "count", integer("How many containers are listed.")),
-                                List.of("containers", "count")),
-                        ToolAnnotations.readOnly()),
-                new Tool(INSPECT_CONTAINER, "Inspect a container",
+                        listOutput("containers", summarySchema(), "Newest first.", "containers"),
+                        ToolAnnotations.readOnly()), calls::listContainers),
+                new ToolHandler(new Tool(INSPECT_CONTAINER, "Inspect a container",
                         "Shows one container in detail like `docker inspect`: id, name, image, command, state with pid "
                                 + "or exit code, start and finish times, labels, network, init and auto-remove.",
                         inputSchema(object("container", nonEmptyString(CONTAINER)), List.of("container")),
                         outputSchema(detailsProperties(), List.of("id", "name", "image", "command", "state", "running",
                                 "created", "labels", "init", "auto_remove")),
-                        ToolAnnotations.readOnly()),
-                new Tool(RUN_CONTAINER, "Run a container",
+                        ToolAnnotations.readOnly()), calls::inspectContainer),
+                new ToolHandler(new Tool(RUN_CONTAINER, "Run a container",
                         "Creates and starts a container in the background like `docker run -d`, from an image that is "
                                 + "already present locally (list_images shows them; nothing is pulled). Returns its id "
                                 + "and name.",
@@ -96,58 +97,37 @@ final class ContainerTools {
                                 "state", stateSchema(),
                                 "warnings", strings("The runtime's warnings, if any.")),
                                 List.of("id", "image", "warnings")),
-                        ToolAnnotations.write()),
-                new Tool(START_CONTAINER, "Start a container",
+                        ToolAnnotations.write()), calls::runContainer),
+                new ToolHandler(new Tool(START_CONTAINER, "Start a container",
                         "Starts a created or stopped container like `docker start`. Starting a running container "
                                 + "changes nothing and says so.",
                         inputSchema(object("container", nonEmptyString(CONTAINER)), List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "started", "already_running")),
-                                List.of("container", "result")),
-                        ToolAnnotations.idempotentWrite()),
-                new Tool(STOP_CONTAINER, "Stop a container",
+                        resultOutput(List.of("started", "already_running")),
+                        ToolAnnotations.idempotentWrite()), calls::startContainer),
+                new ToolHandler(new Tool(STOP_CONTAINER, "Stop a container",
                         "Stops a running container like `docker stop`: sends SIGTERM, then SIGKILL if it has not exited "
                                 + "after timeout_seconds. Returns as soon as the runtime has answered. Stopping a "
                                 + "stopped container changes nothing and says so.",
-                        inputSchema(object(
-                                "container", nonEmptyString(CONTAINER),
-                                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0, maxStop,
-                                        defaultStop)),
-                                List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "stopped", "already_stopped"),
-                                "timeout_seconds", integer("The stop timeout used.")),
-                                List.of("container", "result", "timeout_seconds")),
-                        ToolAnnotations.idempotentWrite()),
-                new Tool(RESTART_CONTAINER, "Restart a container",
+                        stopInput(config),
+                        resultOutput(List.of("stopped", "already_stopped"), "timeout_seconds",
+                                integer("The stop timeout used.")),
+                        ToolAnnotations.idempotentWrite()), calls::stopContainer),
+                new ToolHandler(new Tool(RESTART_CONTAINER, "Restart a container",
                         "Restarts a container like `docker restart`: stops it (SIGTERM, then SIGKILL after "
                                 + "timeout_seconds) and starts it again; a stopped container is just started.",
-                        inputSchema(object(
-                                "container", nonEmptyString(CONTAINER),
-                                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0, maxStop,
-                                        defaultStop)),
-                                List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "restarted")),
-                                List.of("container", "result")),
-                        ToolAnnotations.write()),
-                new Tool(REMOVE_CONTAINER, "Remove a container",
+                        stopInput(config),
+                        resultOutput(List.of("restarted")),
+                        ToolAnnotations.write()), calls::restartContainer),
+                new ToolHandler(new Tool(REMOVE_CONTAINER, "Remove a container",
                         "Removes a container like `docker rm`. A running container is removed only with force: true, "
                                 + "which kills it first.",
                         inputSchema(object(
                                 "container", nonEmptyString(CONTAINER),
                                 "force", bool("Kill the container first if it is running (like `docker rm -f`).", false)),
                                 List.of("container")),
-                        outputSchema(object(
-                                "container", string("The container as given."),
-                                "result", enumeration("What happened.", "removed"),
-                                "forced", bool("Whether force was used.")),
-                                List.of("container", "result", "forced")),
-                        ToolAnnotations.destructive()),
-                new Tool(CONTAINER_LOGS, "Read a container's output",
+                        resultOutput(List.of("removed"), "forced", bool("Whether force was used.")),
+                        ToolAnnotations.destructive()), calls::removeContainer),
+                new ToolHandler(new Tool(CONTAINER_LOGS, "Read a container's output",
                         "Reads a container's stdout and stderr like `docker logs`: the last tail lines (default "
                                 + config.defaultLogTail() + "), optionally only since a time, optionally with "
                                 + "timestamps.",
@@ -171,21 +151,41 @@ final class ContainerTools {
                                 "truncated", bool("Whether older lines were dropped to keep the answer within "
                                         + config.maxLogChars() + " characters.")),
                                 List.of("container", "lines", "count", "truncated")),
-                        ToolAnnotations.readOnly()),
-                new Tool(LIST_IMAGES, "List images",
+                        ToolAnnotations.readOnly()), calls::containerLogs),
+                new ToolHandler(new Tool(LIST_IMAGES, "List images",
                         "Lists the images present locally like `docker images`: repository, tag, id, creation time "
                                 + "and size. run_container can use any of them.",
-                        inputSchema(object(), List.of()),
-                        outputSchema(object(
-                                "images", arrayOf(objectOf(object(
-                                        "id", string("The image id."),
-                                        "tags", strings("Its repository tags; empty for an untagged image."),
-                                        "size_bytes", integer("Its size in bytes."),
-                                        "created", dateTime("When it was built.")),
-                                        List.of("id", "tags", "size_bytes", "created")), "Newest first."),
-                                "count", integer("How many images are listed.")),
-                                List.of("images", "count")),
-                        ToolAnnotations.readOnly()));
+                        noArguments(),
+                        listOutput("images", allRequired(
+                                "id", string("The image id."),
+                                "tags", strings("Its repository tags; empty for an untagged image."),
+                                "size_bytes", integer("Its size in bytes."),
+                                "created", dateTime("When it was built.")), "Newest first.", "images"),
+                        ToolAnnotations.readOnly()), calls::listImages));
+    }
+
+    /**
+     * The output of a command on one container: the container as given, what happened (one of {@code results}), and
+     * one more property when given; all required.
+     */
+    private static Map<String, Object> resultOutput(List<String> results, Object... more) {
+        List<Object> properties = new ArrayList<>(List.of("container", string("The container as given."),
+                "result", enumeration("What happened.", results.toArray(String[]::new))));
+        properties.addAll(List.of(more));
+        List<String> required = new ArrayList<>();
+        for (int i = 0; i < properties.size(); i += 2) {
+            required.add((String) properties.get(i));
+        }
+        return outputSchema(object(properties.toArray()), required);
+    }
+
+    /** The input of stop and restart: the container and the stop timeout (B-B2). */
+    private static Map<String, Object> stopInput(ContainerEngineConfig config) {
+        return inputSchema(object(
+                "container", nonEmptyString(CONTAINER),
+                "timeout_seconds", integer("Seconds to wait after SIGTERM before SIGKILL.", 0,
+                        config.maxStopTimeout().toSeconds(), config.defaultStopTimeout().toSeconds())),
+                List.of("container"));
     }
 
     private static Map<String, Object> stateSchema() {
@@ -194,7 +194,7 @@ final class ContainerTools {
     }
 
     private static Map<String, Object> summarySchema() {
-        return objectOf(object(
+        return allRequired(
                 "id", string("The full container id."),
                 "name", string("The container's name."),
                 "image", string("The image it was created from."),
@@ -202,8 +202,7 @@ final class ContainerTools {
                 "created", dateTime("When it was created."),
                 "state", stateSchema(),
                 "status", string("The runtime's status text, e.g. \"Up 3 minutes\"."),
-                "labels", stringMap("Its labels.")),
-                List.of("id", "name", "image", "command", "created", "state", "status", "labels"));
+                "labels", stringMap("Its labels."));
     }
 
     private static Map<String, Object> detailsProperties() {

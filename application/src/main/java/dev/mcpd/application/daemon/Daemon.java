@@ -7,6 +7,7 @@ import dev.mcpd.application.mcp.ServerInfo;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.ExitCode;
 import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.port.EngineFactory;
@@ -54,11 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
 
     /** Orderly exit. */
-    public static final int EXIT_OK = 0;
+    public static final int EXIT_OK = ExitCode.OK.code();
     /** Another daemon holds the scope lock (B-S1). */
-    public static final int EXIT_ALREADY_RUNNING = 3;
+    public static final int EXIT_ALREADY_RUNNING = ExitCode.ALREADY_RUNNING.code();
     /** Shutdown overran the grace period and force-closed resources (B-E2). */
-    public static final int EXIT_FORCED = 4;
+    public static final int EXIT_FORCED = ExitCode.SHUTDOWN_FORCED.code();
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** How long the orderly path may still run after the watchdog closed every connection, before the halt (B-E2). */

@@ -1,10 +1,12 @@
 package dev.mcpd.application.hyperd;
 
+import dev.mcpd.application.tool.TextTable;
 import dev.mcpd.domain.model.hyperd.HyperdStatus;
 import dev.mcpd.domain.model.hyperd.QueryResult;
 import dev.mcpd.domain.model.hyperd.SqlColumn;
 import dev.mcpd.domain.model.hyperd.TableDescription;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Readable renderings of the hyperd engine's results, shaped like {@code psql}'s. */
@@ -32,33 +34,19 @@ final class HyperdText {
             }
             cells.add(line);
         }
-        int[] widths = new int[header.size()];
-        for (List<String> line : cells) {
-            for (int c = 0; c < line.size(); c++) {
-                widths[c] = Math.max(widths[c], line.get(c).length());
-            }
+        List<String> lines = TextTable.PSQL.lines(cells);
+        if (cells.size() == 1) {
+            Collections.swap(lines, 0, 1); // an empty result shows the rule above the header, as it always has
         }
-        StringBuilder text = new StringBuilder();
+        // The header and the rule are always shown; rows while they fit in maxChars.
+        StringBuilder text = new StringBuilder().append(lines.get(0)).append('\n').append(lines.get(1)).append('\n');
         int shown = 0;
-        for (int r = 0; r < cells.size(); r++) {
-            StringBuilder line = new StringBuilder();
-            List<String> row = cells.get(r);
-            for (int c = 0; c < row.size(); c++) {
-                line.append(c == 0 ? " " : " | ").append(pad(row.get(c), widths[c]));
-            }
-            line.append('\n');
-            if (r == 1 || (r == 0 && cells.size() == 1)) {
-                StringBuilder rule = new StringBuilder();
-                for (int c = 0; c < widths.length; c++) {
-                    rule.append(c == 0 ? "" : "+").append("-".repeat(widths[c] + 2));
-                }
-                text.append(rule).append('\n');
-            }
-            if (text.length() + line.length() > maxChars && r > 0) {
+        for (String line : lines.subList(2, lines.size())) {
+            if (text.length() + line.length() + 1 > maxChars) {
                 break;
             }
-            text.append(line);
-            shown = r;
+            text.append(line).append('\n');
+            shown++;
         }
         int rows = result.rows().size();
         text.append('(').append(rows).append(rows == 1 ? " row)" : " rows)");
@@ -113,7 +101,4 @@ final class HyperdText {
         return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
     }
 
-    private static String pad(String text, int width) {
-        return text + " ".repeat(width - text.length());
-    }
 }

@@ -1,15 +1,19 @@
 package dev.mcpd.application.hyperd;
 
-import static dev.mcpd.application.tool.Shapes.arrayOf;
-import static dev.mcpd.application.tool.Shapes.bool;
-import static dev.mcpd.application.tool.Shapes.inputSchema;
-import static dev.mcpd.application.tool.Shapes.integer;
-import static dev.mcpd.application.tool.Shapes.nonEmptyString;
-import static dev.mcpd.application.tool.Shapes.object;
-import static dev.mcpd.application.tool.Shapes.objectOf;
-import static dev.mcpd.application.tool.Shapes.outputSchema;
-import static dev.mcpd.application.tool.Shapes.string;
+import static dev.mcpd.application.tool.JsonSchemas.allRequired;
+import static dev.mcpd.application.tool.JsonSchemas.arrayOf;
+import static dev.mcpd.application.tool.JsonSchemas.bool;
+import static dev.mcpd.application.tool.JsonSchemas.inputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.integer;
+import static dev.mcpd.application.tool.JsonSchemas.listOutput;
+import static dev.mcpd.application.tool.JsonSchemas.noArguments;
+import static dev.mcpd.application.tool.JsonSchemas.nonEmptyString;
+import static dev.mcpd.application.tool.JsonSchemas.object;
+import static dev.mcpd.application.tool.JsonSchemas.objectOf;
+import static dev.mcpd.application.tool.JsonSchemas.outputSchema;
+import static dev.mcpd.application.tool.JsonSchemas.string;
 
+import dev.mcpd.application.tool.ToolHandler;
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolAnnotations;
 import java.util.List;
@@ -18,14 +22,6 @@ import java.util.Map;
 /** The tools of the hyperd engine, their JSON Schemas (2020-12) and annotations (B-M5). */
 final class HyperdTools {
 
-    static final String QUERY = "query";
-    static final String EXECUTE = "execute";
-    static final String LIST_TABLES = "list_tables";
-    static final String DESCRIBE_TABLE = "describe_table";
-    static final String ATTACH_DATABASE = "attach_database";
-    static final String DETACH_DATABASE = "detach_database";
-    static final String LOAD_CSV = "load_csv";
-    static final String HYPERD_STATUS = "hyperd_status";
 
     private static final String TABLE = "A table: name, schema.name or database.schema.name (the default database is "
             + "main; attached ones go by their alias). Unquoted names are case-insensitive as in SQL; put double "
@@ -33,9 +29,10 @@ final class HyperdTools {
 
     private HyperdTools() {}
 
-    static List<Tool> all(HyperdEngineConfig config) {
+    /** Every tool of the engine, in {@code tools/list} order, each with its handler in {@code calls}. */
+    static List<ToolHandler> all(HyperdEngineConfig config, HyperdCalls calls) {
         return List.of(
-                new Tool(QUERY, "Run a SQL query",
+                new ToolHandler(new Tool("query", "Run a SQL query",
                         "Runs one read-only SQL statement (SELECT, WITH, VALUES, SHOW, EXPLAIN) on the Hyper database "
                                 + "server and returns at most max_rows rows, as a text table and as structured content "
                                 + "(columns with types, rows as arrays). Hyper SQL is PostgreSQL-like. Unqualified "
@@ -53,37 +50,34 @@ final class HyperdTools {
                                 "row_count", integer("How many rows are returned."),
                                 "truncated", bool("Whether the query had more rows than max_rows.")),
                                 List.of("columns", "rows", "row_count", "truncated")),
-                        ToolAnnotations.readOnly()),
-                new Tool(EXECUTE, "Run a SQL statement",
+                        ToolAnnotations.readOnly()), calls::query),
+                new ToolHandler(new Tool("execute", "Run a SQL statement",
                         "Runs one SQL statement that changes data or schema (CREATE, INSERT, UPDATE, DELETE, DROP, COPY) "
                                 + "and returns how many rows it affected.",
                         inputSchema(object("sql", nonEmptyString("One statement, e.g. CREATE TABLE t (a INT).")),
                                 List.of("sql")),
                         outputSchema(object("row_count", integer("Rows inserted, updated, deleted or copied; 0 for DDL.")),
                                 List.of("row_count")),
-                        ToolAnnotations.destructive()),
-                new Tool(LIST_TABLES, "List tables",
+                        ToolAnnotations.destructive()), calls::execute),
+                new ToolHandler(new Tool("list_tables", "List tables",
                         "Lists the tables of the default database (main) and of every attached database.",
-                        inputSchema(object(), List.of()),
-                        outputSchema(object(
-                                "tables", arrayOf(objectOf(object(
-                                        "database", string("main, or an attached database's alias."),
-                                        "schema", string("The schema, usually public."),
-                                        "name", string("The table's name."),
-                                        "qualified_name", string("database.schema.name, usable in any query.")),
-                                        List.of("database", "schema", "name", "qualified_name")), "main first."),
-                                "count", integer("How many tables are listed.")),
-                                List.of("tables", "count")),
-                        ToolAnnotations.readOnly()),
-                new Tool(DESCRIBE_TABLE, "Describe a table",
+                        noArguments(),
+                        listOutput("tables", allRequired(
+                                "database", string("main, or an attached database's alias."),
+                                "schema", string("The schema, usually public."),
+                                "name", string("The table's name."),
+                                "qualified_name", string("database.schema.name, usable in any query.")), "main first.",
+                                "tables"),
+                        ToolAnnotations.readOnly()), calls::listTables),
+                new ToolHandler(new Tool("describe_table", "Describe a table",
                         "Shows a table's columns with their SQL types and whether they may be NULL.",
                         inputSchema(object("table", nonEmptyString(TABLE)), List.of("table")),
                         outputSchema(object(
                                 "table", string("The table, fully qualified."),
                                 "columns", arrayOf(columnSchema(), "In column order.")),
                                 List.of("table", "columns")),
-                        ToolAnnotations.readOnly()),
-                new Tool(ATTACH_DATABASE, "Attach a .hyper file",
+                        ToolAnnotations.readOnly()), calls::describeTable),
+                new ToolHandler(new Tool("attach_database", "Attach a .hyper file",
                         "Attaches an existing .hyper database file under an alias, for every session of the daemon; "
                                 + "its tables are then alias.schema.table. With more than one database attached, "
                                 + "qualify table names (main.public.t).",
@@ -95,15 +89,15 @@ final class HyperdTools {
                                 List.of("path", "alias")),
                         outputSchema(object("alias", string("The alias."), "path", string("The file attached.")),
                                 List.of("alias", "path")),
-                        ToolAnnotations.write()),
-                new Tool(DETACH_DATABASE, "Detach a database",
+                        ToolAnnotations.write()), calls::attach),
+                new ToolHandler(new Tool("detach_database", "Detach a database",
                         "Detaches a database attached with attach_database; the file is left as it is.",
                         inputSchema(object("alias", nonEmptyString("The alias given to attach_database.")),
                                 List.of("alias")),
                         outputSchema(object("alias", string("The alias."), "result", string("detached")),
                                 List.of("alias", "result")),
-                        ToolAnnotations.write()),
-                new Tool(LOAD_CSV, "Load a CSV file",
+                        ToolAnnotations.write()), calls::detach),
+                new ToolHandler(new Tool("load_csv", "Load a CSV file",
                         "Loads a CSV file into a table with COPY (hyperd reads the file itself, so give a path it can "
                                 + "read). When the table does not exist and the file has a header, the table is created "
                                 + "with column types guessed from the first 1000 rows (BIGINT, DOUBLE PRECISION, "
@@ -121,11 +115,11 @@ final class HyperdTools {
                                 "created", bool("Whether the table was created for this load."),
                                 "columns", arrayOf(columnSchema(), "The table's columns after the load.")),
                                 List.of("table", "rows", "created", "columns")),
-                        ToolAnnotations.write()),
-                new Tool(HYPERD_STATUS, "Hyper server status",
+                        ToolAnnotations.write()), calls::loadCsv),
+                new ToolHandler(new Tool("hyperd_status", "Hyper server status",
                         "Shows the Hyper database server mcpd runs: state, endpoint, pid, uptime, restarts, busy and "
                                 + "idle connections, attached databases. Answers at once, even while queries run.",
-                        inputSchema(object(), List.of()),
+                        noArguments(),
                         outputSchema(object(
                                 "state", string("not_started, starting, running, restarting, failed, stopped or "
                                         + "unavailable."),
@@ -144,7 +138,7 @@ final class HyperdTools {
                                 "last_error", string("Why hyperd last exited or failed to start.")),
                                 List.of("state", "restarts", "connections_busy", "connections_idle", "connections_max",
                                         "database", "attachments")),
-                        ToolAnnotations.readOnly()));
+                        ToolAnnotations.readOnly()), calls::status));
     }
 
     private static Map<String, Object> columnSchema() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpd.domain.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContainerTextTest {
@@ -32,11 +31,5 @@ class ContainerTextTest {
         assertThat(ContainerText.size(2_141_317)).isEqualTo("2.14MB");
         assertThat(ContainerText.size(77_800_000)).isEqualTo("77.8MB");
         assertThat(ContainerText.size(1_000_000_000)).isEqualTo("1GB");
-    }
-
-    @Test
-    void alignsColumnsWithoutTrailingSpaces() {
-        String table = ContainerText.table(List.of(List.of("A", "BB", "C"), List.of("long value", "x", "")));
-        assertThat(table).isEqualTo("A            BB   C\nlong value   x\n");
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.bootstrap.it.McpdHarness.StdioSession;
+import dev.mcpd.domain.model.ExitCode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
@@ -240,7 +241,7 @@ class ProxyDaemonIT {
     @SuppressWarnings("unchecked")
     void theCommandsPeopleTypeShowAndStopTheDaemon() throws Exception { // B-C3
         McpdHarness.Result none = mcpd.run(ANSWER, "daemon", "status");
-        assertThat(none.exitCode()).isEqualTo(3);
+        assertThat(none.exitCode()).isEqualTo(ExitCode.NO_DAEMON_RUNNING.code());
         assertThat(none.stdout()).contains("no mcpd daemon is running");
 
         McpdHarness.Result start = mcpd.run(ANSWER, "daemon", "start");
@@ -260,7 +261,7 @@ class ProxyDaemonIT {
         assertThat(stop.exitCode()).isZero();
         assertThat(stop.stdout()).contains("mcpd daemon " + pid + " is stopping");
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-        assertThat(mcpd.run(ANSWER, "daemon", "stop").exitCode()).isEqualTo(3);
+        assertThat(mcpd.run(ANSWER, "daemon", "stop").exitCode()).isEqualTo(ExitCode.NO_DAEMON_RUNNING.code());
 
         // The next daemon shows why its predecessor exited (B-L6).
         assertThat(mcpd.run(ANSWER, "daemon", "start").exitCode()).isZero();

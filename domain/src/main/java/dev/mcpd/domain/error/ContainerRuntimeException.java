@@ -15,57 +15,60 @@ import java.time.Duration;
  *   <li>{@link DeadlineExceeded}: the runtime did not answer within the call's deadline;
  *   <li>{@link Failure}: any other error the runtime reported.
  * </ul>
- *
- * <p>This family stands beside {@link McpdException} rather than in it because {@code McpdException}'s permitted
- * subtypes are closed; folding it in needs an {@link ErrorCode} per subtype.
+ * What these share with hyperd's failures (the error code, a missing name, a deadline miss) is in
+ * {@link BackendException}.
  */
-public abstract sealed class ContainerRuntimeException extends RuntimeException
+public abstract sealed class ContainerRuntimeException extends BackendException
         permits ContainerRuntimeException.NoSuchContainer, ContainerRuntimeException.NoSuchImage,
                 ContainerRuntimeException.Conflict, ContainerRuntimeException.Unreachable,
                 ContainerRuntimeException.DeadlineExceeded, ContainerRuntimeException.Failure {
 
-    private ContainerRuntimeException(String message, Throwable cause) {
-        super(requireNonNull(message, "message is null"), cause);
+    static final String BACKEND = "container runtime";
+
+    private ContainerRuntimeException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
+    }
+
+    private ContainerRuntimeException(String what, String name) {
+        super(what, name);
+    }
+
+    private ContainerRuntimeException(String endpoint, String operation, Duration waited) {
+        super(BACKEND + " at " + endpoint, "answer", operation, waited, null);
     }
 
     /** No container has this name or id. */
     public static final class NoSuchContainer extends ContainerRuntimeException {
-        private final String container;
-
         public NoSuchContainer(String container) {
-            super("no such container '" + container + "'", null);
-            this.container = container;
+            super("container", container);
         }
 
         /** The name or id that was asked for. */
         public String container() {
-            return container;
+            return name();
         }
     }
 
     /** No local image has this reference (mcpd never pulls). */
     public static final class NoSuchImage extends ContainerRuntimeException {
-        private final String image;
-
         public NoSuchImage(String image) {
-            super("no such image '" + image + "'", null);
-            this.image = image;
+            super("image", image);
         }
 
         /** The image reference that was asked for. */
         public String image() {
-            return image;
+            return name();
         }
     }
 
     /** The request conflicts with the current state: a name in use, a running container removed without force. */
     public static final class Conflict extends ContainerRuntimeException {
         public Conflict(String message) {
-            super(message, null);
+            super(ErrorCode.CONFLICT, message, null);
         }
     }
 
-    /** Nothing answers at the runtime's endpoint. */
+    /** Nothing answers at the runtime's endpoint: the backend is gone ({@link ErrorCode#BACKEND_UNAVAILABLE}). */
     public static final class Unreachable extends ContainerRuntimeException {
         private final String endpoint;
 
@@ -74,7 +77,7 @@ public abstract sealed class ContainerRuntimeException extends RuntimeException
          * @param detail what went wrong, e.g. {@code no such socket} or {@code connection refused}
          */
         public Unreachable(String endpoint, String detail, Throwable cause) {
-            super("container runtime not reachable at " + endpoint + ": " + detail, cause);
+            super(ErrorCode.BACKEND_UNAVAILABLE, BACKEND + " not reachable at " + endpoint + ": " + detail, cause);
             this.endpoint = requireNonNull(endpoint, "endpoint is null");
         }
 
@@ -84,26 +87,14 @@ public abstract sealed class ContainerRuntimeException extends RuntimeException
         }
     }
 
-    /** The runtime did not answer in time; the operation may still complete on the runtime's side. */
+    /**
+     * The runtime did not answer in time; the operation may still complete on the runtime's side. The message is
+     * {@code container runtime at <endpoint> did not answer <operation> within <N> ms}; {@link #operation()} and
+     * {@link #waited()} say which operation and how long.
+     */
     public static final class DeadlineExceeded extends ContainerRuntimeException {
-        private final String operation;
-        private final Duration waited;
-
         public DeadlineExceeded(String endpoint, String operation, Duration waited) {
-            super("container runtime at " + endpoint + " did not answer " + operation + " within "
-                    + Math.max(0, waited.toMillis()) + " ms", null);
-            this.operation = requireNonNull(operation, "operation is null");
-            this.waited = requireNonNull(waited, "waited is null");
-        }
-
-        /** The operation that ran out of time, e.g. {@code stop}. */
-        public String operation() {
-            return operation;
-        }
-
-        /** How long the caller waited. */
-        public Duration waited() {
-            return waited;
+            super(endpoint, operation, waited);
         }
     }
 
@@ -116,7 +107,7 @@ public abstract sealed class ContainerRuntimeException extends RuntimeException
          * @param message the runtime's own message
          */
         public Failure(int httpStatus, String message, Throwable cause) {
-            super(message, cause);
+            super(ErrorCode.BACKEND_FAILURE, message, cause);
             this.httpStatus = httpStatus;
         }
 

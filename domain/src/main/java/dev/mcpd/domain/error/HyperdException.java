@@ -14,19 +14,28 @@ import java.time.Duration;
  *   <li>{@link DeadlineExceeded}: the operation did not finish within its deadline (the statement was cancelled);
  *   <li>{@link ConnectionLost}: the connection broke mid-operation (hyperd died or froze); the next call reconnects.
  * </ul>
- *
- * <p>Like {@link ContainerRuntimeException}, this family stands beside {@link McpdException}, whose permitted
- * subtypes are closed.
+ * What these share with the container runtime's failures (the error code, a missing name, a deadline miss) is in
+ * {@link BackendException}.
  */
-public abstract sealed class HyperdException extends RuntimeException
+public abstract sealed class HyperdException extends BackendException
         permits HyperdException.SqlError, HyperdException.NoSuchTable, HyperdException.Unavailable,
                 HyperdException.DeadlineExceeded, HyperdException.ConnectionLost {
 
-    private HyperdException(String message, Throwable cause) {
-        super(requireNonNull(message, "message is null"), cause);
+    static final String BACKEND = "hyperd";
+
+    private HyperdException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
     }
 
-    /** The server refused the statement. */
+    private HyperdException(String table) {
+        super("table", table);
+    }
+
+    private HyperdException(String operation, Duration waited, Throwable cause) {
+        super(BACKEND, "finish", operation, waited, cause);
+    }
+
+    /** The server refused the statement ({@link ErrorCode#BACKEND_FAILURE}). */
     public static final class SqlError extends HyperdException {
         private final String sqlState;
         private final String serverMessage;
@@ -36,7 +45,7 @@ public abstract sealed class HyperdException extends RuntimeException
          * @param serverMessage the server's message, with its detail and hint lines
          */
         public SqlError(String sqlState, String serverMessage, Throwable cause) {
-            super("SQL error " + sqlState + ": " + serverMessage, cause);
+            super(ErrorCode.BACKEND_FAILURE, "SQL error " + sqlState + ": " + serverMessage, cause);
             this.sqlState = requireNonNull(sqlState, "sqlState is null");
             this.serverMessage = requireNonNull(serverMessage, "serverMessage is null");
         }
@@ -54,52 +63,38 @@ public abstract sealed class HyperdException extends RuntimeException
 
     /** A table named by a tool argument does not exist. */
     public static final class NoSuchTable extends HyperdException {
-        private final String table;
-
         public NoSuchTable(String table) {
-            super("no such table '" + table + "'", null);
-            this.table = table;
+            super(table);
         }
 
         /** The table as it was named. */
         public String table() {
-            return table;
+            return name();
         }
     }
 
     /** There is no hyperd to talk to; the message says why and what to do. */
     public static final class Unavailable extends HyperdException {
         public Unavailable(String reason, Throwable cause) {
-            super(reason, cause);
+            super(ErrorCode.BACKEND_UNAVAILABLE, reason, cause);
         }
     }
 
-    /** The operation ran out of time; the statement was cancelled and the connection stays usable. */
+    /**
+     * The operation ran out of time; the statement was cancelled and the connection stays usable. The message is
+     * {@code hyperd did not finish <operation> within <N> ms}; {@link #operation()} and {@link #waited()} say which
+     * operation and how long.
+     */
     public static final class DeadlineExceeded extends HyperdException {
-        private final String operation;
-        private final Duration waited;
-
         public DeadlineExceeded(String operation, Duration waited, Throwable cause) {
-            super("hyperd did not finish " + operation + " within " + Math.max(0, waited.toMillis()) + " ms", cause);
-            this.operation = requireNonNull(operation, "operation is null");
-            this.waited = requireNonNull(waited, "waited is null");
-        }
-
-        /** The operation that ran out of time, e.g. {@code query}. */
-        public String operation() {
-            return operation;
-        }
-
-        /** How long the caller waited. */
-        public Duration waited() {
-            return waited;
+            super(operation, waited, cause);
         }
     }
 
     /** The connection broke mid-operation; the operation may or may not have taken effect. */
     public static final class ConnectionLost extends HyperdException {
         public ConnectionLost(String detail, Throwable cause) {
-            super("lost the connection to hyperd: " + detail, cause);
+            super(ErrorCode.BACKEND_UNAVAILABLE, "lost the connection to hyperd: " + detail, cause);
         }
     }
 }

@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The root of mcpd's typed errors (house rule 12). Each subtype carries an {@link ErrorCode}, so that callers
- * can tell a peer that closed from a broken pipe from a timeout without parsing messages.
+ * can tell a malformed message from a wire-protocol violation from a backend that is gone without parsing messages.
+ * Failures of the backends mcpd drives (container runtime, hyperd) are the {@link BackendException} family.
  */
 public abstract sealed class McpdException extends RuntimeException
-        permits ConfigurationException, LineTooLongException, MalformedMessageException, OperationTimeoutException,
-                PeerClosedException, ProtocolViolationException {
+        permits BackendException, ConfigurationException, LineTooLongException, MalformedMessageException,
+                ProtocolViolationException {
 
     private final ErrorCode code;
 
@@ -17,6 +18,7 @@ public abstract sealed class McpdException extends RuntimeException
         this.code = requireNonNull(code, "code is null");
     }
 
+    /** What kind of failure this is; stable across releases. */
     public ErrorCode code() {
         return code;
     }

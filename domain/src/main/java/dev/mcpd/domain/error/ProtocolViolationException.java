@@ -1,6 +1,6 @@
 package dev.mcpd.domain.error;
 
-/** The peer broke the mcpd wire protocol (B-W2..W5, B-T3). */
+/** The peer broke the mcpd wire protocol (B-W2, B-W3, B-W4, B-W5, B-T3). */
 public final class ProtocolViolationException extends McpdException {
 
     public ProtocolViolationException(String message) {

@@ -1,12 +1,14 @@
 package dev.mcpd.domain.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mcpd.domain.model.Tool;
 import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.testing.SimpleCallContext;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ public abstract class EngineContract {
     void servesConcurrentCalls() throws Exception {
         SampleCall sample = sampleCall();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ToolResult>> results = new java.util.ArrayList<>();
+            List<Future<ToolResult>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 results.add(pool.submit(() -> engine.call(sample.tool(), sample.arguments(), SimpleCallContext.forSeconds(30))));
             }
@@ -92,8 +94,31 @@ public abstract class EngineContract {
     }
 
     @Test
-    void closeIsIdempotent() {
+    void aClosedEngineSaysSoAndRunsNothing() throws Exception { // B-E1
         engine.close();
+        assertThat(engine.availability().isAvailable()).as("available after close").isFalse();
+        assertThat(engine.availability().reason()).isNotBlank();
+        SampleCall sample = sampleCall();
+        ToolResult result = engine.call(sample.tool(), sample.arguments(), SimpleCallContext.forSeconds(5));
+        assertThat(result.isError()).as("a call after close is an error").isTrue();
+        assertThat(String.join("\n", result.texts())).contains("closed");
+    }
+
+    @Test
+    void closeIsIdempotent() { // B-E1
         engine.close();
+        String reason = engine.availability().reason();
+        assertThatCode(engine::close).doesNotThrowAnyException();
+        assertThat(engine.availability().isAvailable()).isFalse();
+        assertThat(engine.availability().reason()).isEqualTo(reason);
+        assertThat(releases()).as("releases after two closes").isIn(-1, 1);
+    }
+
+    /**
+     * How many times the engine released its resources so far, or -1 when the engine cannot tell: an engine that
+     * can tell shows that a second {@code close()} releases nothing twice.
+     */
+    protected int releases() {
+        return -1;
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An {@link Engine} with two tools for tests: {@code echo} {text} returns its text, {@code sleep} {millis} waits,
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryEngine implements Engine {
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger releases = new AtomicInteger();
 
     @Override
     public String name() {
@@ -48,6 +50,9 @@ public final class InMemoryEngine implements Engine {
 
     @Override
     public ToolResult call(String tool, Map<String, Object> arguments, CallContext context) throws InterruptedException {
+        if (closed.get() && (tool.equals("echo") || tool.equals("sleep"))) {
+            return ToolResult.error("engine memory is closed");
+        }
         return switch (tool) {
             case "echo" -> ToolResult.text(String.valueOf(arguments.get("text")));
             case "sleep" -> {
@@ -67,6 +72,13 @@ public final class InMemoryEngine implements Engine {
 
     @Override
     public void close() {
-        closed.set(true);
+        if (closed.compareAndSet(false, true)) {
+            releases.incrementAndGet();
+        }
+    }
+
+    /** How many times {@link #close()} released the engine: 0, then 1 for good. */
+    public int releases() {
+        return releases.get();
     }
 }

@@ -90,6 +90,11 @@ class InMemoryFakesTest {
         }
 
         @Override
+        protected int releases() {
+            return ((InMemoryEngine) engine).releases();
+        }
+
+        @Override
         protected SampleCall sampleCall() {
             return new SampleCall("echo", Map.of("text", "hi"));
         }

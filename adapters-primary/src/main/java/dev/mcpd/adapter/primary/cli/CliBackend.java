@@ -1,6 +1,7 @@
 package dev.mcpd.adapter.primary.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +35,9 @@ public interface CliBackend {
      * @param connect the daemon's endpoint, {@code scheme://address}
      * @param tokenFile a file holding the token: the daemon's {@code daemon.json}, or the 64 hex digits alone; null
      *     to take {@code MCPD_TCP_TOKEN}
-     * @return the exit code; 2 for an unusable endpoint or token file, said on stderr
+     * @return the exit code; 2 ({@code ExitCode.USAGE}) for an unusable endpoint or token file, said on stderr
      */
-    int serveMcp(boolean noDaemon, String connect, java.nio.file.Path tokenFile);
+    int serveMcp(boolean noDaemon, String connect, Path tokenFile);
 
     /** Runs the daemon in the foreground until it stops; returns the exit code. */
     int daemonRun();

@@ -1,83 +1,62 @@
 package dev.mcpd.adapter.primary.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.domain.model.ExitCode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Objects;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mcpd containers …}: container management through the shared daemon (cold-starting it like the proxy does).
  * Output is the tool's readable text ({@code docker ps}-like tables); {@code --json} prints the structured content.
- * Exit codes: 0 done (including "already stopped"), 1 the runtime refused or failed (message on stderr),
- * 2 usage error, 4 no daemon could be reached.
+ * Exit codes ({@link ExitCode}): 0 done (including "already stopped"), 1 the runtime refused or failed (message on
+ * stderr), 2 usage error, 6 no daemon could be reached ({@link CommandFailure}).
  */
 @Command(name = "containers", description = "Manage containers through the shared daemon (Docker or Podman).",
         subcommands = {ContainersCommand.Ls.class, ContainersCommand.Run.class, ContainersCommand.Start.class,
                 ContainersCommand.Stop.class, ContainersCommand.Restart.class, ContainersCommand.Rm.class,
                 ContainersCommand.Logs.class})
-final class ContainersCommand implements Callable<Integer> {
-
-    /** Exit code when no daemon could be reached. */
-    static final int EXIT_NO_DAEMON = 4;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
+final class ContainersCommand extends CommandGroup {
 
     /** Calls {@code tool} and prints its result; shared by every subcommand. */
-    abstract static class ToolCommand implements Callable<Integer> {
-        private final CliBackend backend;
-
-        @Spec
-        CommandSpec spec;
-
+    abstract static class ToolCommand extends BackendCommand {
         @Option(names = "--json", description = "Print the structured result as JSON.")
         boolean json;
 
-        ToolCommand(CliBackend backend) {
-            this.backend = backend;
+        private final String tool;
+
+        /** @param tool the tool this command calls, e.g. {@code list_containers} */
+        ToolCommand(CliBackend backend, String tool) {
+            super(backend);
+            this.tool = tool;
         }
 
-        abstract String tool();
+        /** Puts the tool's arguments into {@code args}, in the tool's schema order. */
+        abstract void arguments(Map<String, Object> args);
 
-        abstract Map<String, Object> arguments();
-
+        /** @throws IOException when no daemon could be reached: {@link CommandFailure} exits 6 */
         @Override
         public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Map<String, Object> result;
-            try {
-                result = backend.callTool(tool(), arguments());
-            } catch (IOException e) {
-                err.println("mcpd containers: " + e.getMessage());
-                return EXIT_NO_DAEMON;
-            }
+            Map<String, Object> args = new LinkedHashMap<>();
+            arguments(args);
+            Map<String, Object> result = backend.callTool(tool, args);
             String text = firstText(result);
             if (Boolean.TRUE.equals(result.get("isError"))) {
-                err.println("mcpd containers: " + text);
-                return 1;
+                err().println("mcpd containers: " + text);
+                return ExitCode.FAILURE.code();
             }
             if (json && result.get("structuredContent") != null) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.get("structuredContent")));
+                out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.get("structuredContent")));
             } else {
-                out.println(text);
+                out().println(text);
             }
-            return 0;
+            return ExitCode.OK.code();
         }
 
         private static String firstText(Map<String, Object> result) {
@@ -94,31 +73,20 @@ final class ContainersCommand implements Callable<Integer> {
         @Option(names = {"-a", "--all"}, description = "Show stopped containers too.")
         boolean all;
 
-        @Option(names = {"-l", "--label"}, description = "Only containers with this label (KEY or KEY=VALUE); repeatable.")
-        List<String> labels = new ArrayList<>();
+        @Option(names = {"-l", "--label"}, mapFallbackValue = Option.NULL_VALUE,
+                description = "Only containers with this label (KEY or KEY=VALUE); repeatable.")
+        Map<String, String> labels = new LinkedHashMap<>();
 
         Ls(CliBackend backend) {
-            super(backend);
+            super(backend, "list_containers");
         }
 
         @Override
-        String tool() {
-            return "list_containers";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("all", all);
             if (!labels.isEmpty()) {
-                Map<String, Object> selectors = new LinkedHashMap<>();
-                for (String label : labels) {
-                    int eq = label.indexOf('=');
-                    selectors.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? null : label.substring(eq + 1));
-                }
-                args.put("labels", selectors);
+                args.put("labels", labels);
             }
-            return args;
         }
     }
 
@@ -133,11 +101,11 @@ final class ContainersCommand implements Callable<Integer> {
         @Option(names = "--name", description = "The container's name.")
         String name;
 
-        @Option(names = {"-e", "--env"}, description = "KEY=VALUE environment variable; repeatable.")
-        List<String> env = new ArrayList<>();
+        @Option(names = {"-e", "--env"}, mapFallbackValue = "", description = "KEY=VALUE environment variable; repeatable.")
+        Map<String, String> env = new LinkedHashMap<>();
 
-        @Option(names = {"-l", "--label"}, description = "KEY=VALUE label; repeatable.")
-        List<String> labels = new ArrayList<>();
+        @Option(names = {"-l", "--label"}, mapFallbackValue = "", description = "KEY=VALUE label; repeatable.")
+        Map<String, String> labels = new LinkedHashMap<>();
 
         @Option(names = "--init", description = "Run an init process that forwards signals and reaps zombies.")
         boolean init;
@@ -149,45 +117,20 @@ final class ContainersCommand implements Callable<Integer> {
         boolean autoRemove;
 
         Run(CliBackend backend) {
-            super(backend);
+            super(backend, "run_container");
         }
 
         @Override
-        String tool() {
-            return "run_container";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("image", image);
-            if (name != null) {
-                args.put("name", name);
-            }
-            if (!command.isEmpty()) {
-                args.put("command", command);
-            }
-            if (!env.isEmpty()) {
-                args.put("env", pairs(env));
-            }
-            if (!labels.isEmpty()) {
-                args.put("labels", pairs(labels));
-            }
+            args.put("name", name);
+            args.put("command", command.isEmpty() ? null : command);
+            args.put("env", env.isEmpty() ? null : env);
+            args.put("labels", labels.isEmpty() ? null : labels);
             args.put("init", init);
-            if (network != null) {
-                args.put("network", network);
-            }
+            args.put("network", network);
             args.put("auto_remove", autoRemove);
-            return args;
-        }
-
-        private static Map<String, Object> pairs(List<String> items) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (String item : items) {
-                int eq = item.indexOf('=');
-                map.put(eq < 0 ? item : item.substring(0, eq), eq < 0 ? "" : item.substring(eq + 1));
-            }
-            return map;
+            args.values().removeIf(Objects::isNull);
         }
     }
 
@@ -196,27 +139,20 @@ final class ContainersCommand implements Callable<Integer> {
         @Parameters(index = "0", description = "The container's name or id.")
         String container;
 
-        OneContainer(CliBackend backend) {
-            super(backend);
+        OneContainer(CliBackend backend, String tool) {
+            super(backend, tool);
         }
 
         @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = new LinkedHashMap<>();
+        void arguments(Map<String, Object> args) {
             args.put("container", container);
-            return args;
         }
     }
 
     @Command(name = "start", description = "Start a stopped container.")
     static final class Start extends OneContainer {
         Start(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "start_container";
+            super(backend, "start_container");
         }
     }
 
@@ -225,41 +161,30 @@ final class ContainersCommand implements Callable<Integer> {
         @Option(names = {"-t", "--time"}, description = "Seconds to wait after SIGTERM before SIGKILL.")
         Integer seconds;
 
-        TimedContainerCommand(CliBackend backend) {
-            super(backend);
+        TimedContainerCommand(CliBackend backend, String tool) {
+            super(backend, tool);
         }
 
         @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             if (seconds != null) {
                 args.put("timeout_seconds", seconds);
             }
-            return args;
         }
     }
 
     @Command(name = "stop", description = "Stop a container; returns as soon as the runtime has answered.")
     static final class Stop extends TimedContainerCommand {
         Stop(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "stop_container";
+            super(backend, "stop_container");
         }
     }
 
     @Command(name = "restart", description = "Restart a container.")
     static final class Restart extends TimedContainerCommand {
         Restart(CliBackend backend) {
-            super(backend);
-        }
-
-        @Override
-        String tool() {
-            return "restart_container";
+            super(backend, "restart_container");
         }
     }
 
@@ -269,19 +194,13 @@ final class ContainersCommand implements Callable<Integer> {
         boolean force;
 
         Rm(CliBackend backend) {
-            super(backend);
+            super(backend, "remove_container");
         }
 
         @Override
-        String tool() {
-            return "remove_container";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             args.put("force", force);
-            return args;
         }
     }
 
@@ -294,22 +213,16 @@ final class ContainersCommand implements Callable<Integer> {
         boolean timestamps;
 
         Logs(CliBackend backend) {
-            super(backend);
+            super(backend, "container_logs");
         }
 
         @Override
-        String tool() {
-            return "container_logs";
-        }
-
-        @Override
-        Map<String, Object> arguments() {
-            Map<String, Object> args = super.arguments();
+        void arguments(Map<String, Object> args) {
+            super.arguments(args);
             if (tail != null) {
                 args.put("tail", tail);
             }
             args.put("timestamps", timestamps);
-            return args;
         }
     }
 }

@@ -1,28 +1,21 @@
 package dev.mcpd.adapter.primary.cli;
 
+import dev.mcpd.domain.model.ExitCode;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code mcpd doctor}: what works here, what does not, and the fix for each. Exit 0 unless a required check fails. */
 @Command(name = "doctor", description = "Check Java, the state dir, transports, engines and a real MCP round trip.")
-final class DoctorCommand implements Callable<Integer> {
-
-    private final CliBackend backend;
-
-    @Spec
-    CommandSpec spec;
+final class DoctorCommand extends BackendCommand {
 
     DoctorCommand(CliBackend backend) {
-        this.backend = backend;
+        super(backend);
     }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<CliBackend.DoctorCheck> checks = backend.doctor();
         int failed = 0;
         int warned = 0;
@@ -40,6 +33,6 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.printf("%d of %d checks passed%s%n", checks.size() - failed - warned, checks.size(),
                 warned == 0 ? "" : ", " + warned + " optional part(s) unavailable");
-        return failed == 0 ? 0 : 1;
+        return (failed == 0 ? ExitCode.OK : ExitCode.FAILURE).code();
     }
 }

@@ -1,11 +1,15 @@
 package dev.mcpd.adapter.primary.cli;
 
+import dev.mcpd.domain.model.ExitCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code mcpd}: the top-level command. Exit codes: 0 ok, 1 failure, 2 usage error, 3 nothing to act on. */
+/**
+ * {@code mcpd}: the top-level command. Exit codes are {@link ExitCode}'s; an {@code IOException} a command throws is
+ * answered by {@link CommandFailure}.
+ */
 @Command(name = "mcpd", mixinStandardHelpOptions = true, versionProvider = McpdCommand.Version.class,
         description = "A shared MCP daemon: one resident daemon per scope behind a tiny stdio proxy.")
 public final class McpdCommand {
@@ -21,9 +25,6 @@ public final class McpdCommand {
         map.put("containers", ContainersCommand.class);
         return map;
     }
-
-    /** Exit code when there was nothing to act on (no daemon running). */
-    public static final int EXIT_NOTHING = 3;
 
     /**
      * Builds the command line with {@code backend} behind every subcommand. When {@code args} name a subcommand,
@@ -54,6 +55,7 @@ public final class McpdCommand {
                 commandLine.addSubcommand(sub.getKey(), new CommandLine(sub.getValue(), factory));
             }
         }
+        commandLine.setExecutionExceptionHandler(new CommandFailure());
         if (commandLine.getSubcommands().containsKey("containers")) {
             // `mcpd containers run IMAGE CMD -c …`: like `docker run`, all after the image belongs to the command.
             commandLine.getSubcommands().get("containers").getSubcommands().get("run").setStopAtPositional(true);

@@ -1,19 +1,13 @@
 package dev.mcpd.adapter.primary.cli;
 
-import java.util.concurrent.Callable;
+import dev.mcpd.domain.model.ExitCode;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code mcpd serve --mcp}: the stdio MCP server a host starts. */
 @Command(name = "serve", description = "Serve MCP on stdin/stdout for a host (Claude Code, opencode, an IDE).")
-final class ServeCommand implements Callable<Integer> {
-
-    private final CliBackend backend;
-
-    @Spec
-    CommandSpec spec;
+final class ServeCommand extends BackendCommand {
 
     @Option(names = "--mcp", description = "Speak MCP over stdio (required: the only mode today).")
     boolean mcp;
@@ -29,21 +23,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "The TCP token: the daemon's daemon.json, or a file with the 64 hex digits alone "
                     + "(default: MCPD_TCP_TOKEN).")
-    java.nio.file.Path tokenFile;
+    Path tokenFile;
 
     ServeCommand(CliBackend backend) {
-        this.backend = backend;
+        super(backend);
     }
 
     @Override
     public Integer call() {
         if (!mcp) {
-            spec.commandLine().getErr().println("mcpd serve: add --mcp to serve MCP over stdio, e.g. `mcpd serve --mcp`");
-            return 2;
+            err().println("mcpd serve: add --mcp to serve MCP over stdio, e.g. `mcpd serve --mcp`");
+            return ExitCode.USAGE.code();
         }
         if (connect == null && tokenFile != null) {
-            spec.commandLine().getErr().println("mcpd serve: --token-file goes with --connect tcp://HOST:PORT");
-            return 2;
+            err().println("mcpd serve: --token-file goes with --connect tcp://HOST:PORT");
+            return ExitCode.USAGE.code();
         }
         return connect == null ? backend.serveMcp(noDaemon) : backend.serveMcp(noDaemon, connect, tokenFile);
     }

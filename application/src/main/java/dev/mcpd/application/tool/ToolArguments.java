@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * Typed reading of one tool call's {@code arguments} object. A JSON {@code null} counts as absent. Every problem is
  * an {@link InvalidArgumentException} whose message names the tool, the argument and what it accepts.
  */
-public final class Arguments {
+public final class ToolArguments {
 
     private static final Pattern UNIX_SECONDS = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,9}(ms|s|m|h|d))+");
@@ -34,25 +34,18 @@ public final class Arguments {
     private final String tool;
     private final Map<String, Object> raw;
 
-    /**
-     * The argument names each tool's input schema declares ({@code properties}), by tool name: what
-     * {@link #Arguments} accepts for that tool.
-     */
-    public static Map<String, Set<String>> acceptedByTool(List<Tool> tools) {
-        Map<String, Set<String>> accepted = new LinkedHashMap<>();
-        for (Tool tool : tools) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
-            accepted.put(tool.name(), properties == null ? Set.of() : Set.copyOf(properties.keySet()));
-        }
-        return Map.copyOf(accepted);
+    /** The argument names {@code tool}'s input schema declares ({@code properties}): what it accepts. */
+    static Set<String> acceptedBy(Tool tool) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> properties = (Map<String, Object>) tool.inputSchema().get("properties");
+        return properties == null ? Set.of() : Set.copyOf(properties.keySet());
     }
 
     /**
      * @throws InvalidArgumentException if {@code raw} has a key outside {@code accepted} (the schemas say
      *         {@code additionalProperties: false})
      */
-    public Arguments(String tool, Map<String, Object> raw, Set<String> accepted) throws InvalidArgumentException {
+    ToolArguments(String tool, Map<String, Object> raw, Set<String> accepted) throws InvalidArgumentException {
         this.tool = requireNonNull(tool, "tool is null");
         this.raw = requireNonNull(raw, "raw is null");
         for (String key : raw.keySet()) {
@@ -61,6 +54,11 @@ public final class Arguments {
                         + (accepted.isEmpty() ? "no arguments" : String.join(", ", accepted.stream().sorted().toList())));
             }
         }
+    }
+
+    /** The argument's value as the JSON codec decoded it ({@code String}, {@code Number}, ...), or {@code null}. */
+    public Object raw(String key) {
+        return raw.get(key);
     }
 
     public String requiredString(String key) throws InvalidArgumentException {
