@@ -1,7 +1,7 @@
 /**
- * What every transport's connections share: the {@link dev.mcpd.adapter.primary.connection.StreamConnection} base
- * (accessors, idempotent close), the platform-thread hand-off for blocking I/O
- * ({@link dev.mcpd.adapter.primary.connection.PlatformThreadIo}), how an accepted connection is served
- * ({@link dev.mcpd.adapter.primary.connection.ConnectionThreads}), and the proxy's side of a socket.
+ * What every transport's connections share: the {@link StreamConnection} base (accessors, an idempotent close),
+ * {@link OpenConnections} (count, serve, close all), the platform-thread hand-off for blocking I/O
+ * ({@link PlatformThreadIo}), bulk-only byte streams, and the proxy's side of a socket
+ * ({@link ClientSocketConnection}).
  */
 package dev.mcpd.adapter.primary.connection;

@@ -11,6 +11,7 @@ import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.ConnectionHandler;
 import dev.mcpd.domain.port.Transport;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>B-T2 from start to {@link #requestStop()} exactly one instance waits for the next client: when a client
  *       connects, the next instance is created before the connected one is handed to its handler, so the name never
  *       lapses while this daemon runs and nobody can create a first instance of it.
- *   <li>B-L2 each connection's {@link dev.mcpd.domain.model.PeerCredentials} carry the client's pid from
+ *   <li>B-L2 each connection's {@link PeerCredentials} carry the client's pid from
  *       {@code GetNamedPipeClientProcessId}; the uid is {@link PeerCredentials#UNKNOWN} (Windows has SIDs, and the
  *       default DACL of the daemon's user already decides who may open the pipe for writing).
  *   <li>B-C1, B-C2 closing a connection or the listening instance is {@code CancelIoEx} then {@code CloseHandle}
@@ -49,11 +50,11 @@ public final class NamedPipeTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(NamedPipeTransport.class);
 
     /** How often a refused first instance is tried again within the claim window. */
-    private static final java.time.Duration CLAIM_RETRY = java.time.Duration.ofMillis(50);
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(50);
 
     private final PipeApi api;
     private final String pipeName;
-    private final java.time.Duration claimWindow;
+    private final Duration claimWindow;
     private final Endpoint endpoint;
     private final OpenConnections open = new OpenConnections("pipe-connection");
     /** The instance waiting for the next client; replaced on each connect (invariant 2). */
@@ -67,7 +68,7 @@ public final class NamedPipeTransport implements Transport {
      * @throws IllegalArgumentException if {@code pipeName} is not a valid local pipe name
      */
     public NamedPipeTransport(PipeApi api, String pipeName) {
-        this(api, pipeName, java.time.Duration.ZERO);
+        this(api, pipeName, Duration.ZERO);
     }
 
     /**
@@ -75,7 +76,7 @@ public final class NamedPipeTransport implements Transport {
      *     pipe name stays in use while any client still holds its end, so the proxies of a daemon that just died
      *     hold the name until they notice, which takes them milliseconds; zero = refuse at once
      */
-    public NamedPipeTransport(PipeApi api, String pipeName, java.time.Duration claimWindow) {
+    public NamedPipeTransport(PipeApi api, String pipeName, Duration claimWindow) {
         this.api = requireNonNull(api, "api is null");
         this.pipeName = PipeName.requireValid(pipeName);
         this.claimWindow = requireNonNull(claimWindow, "claimWindow is null");

@@ -44,16 +44,6 @@ final class PipeConnection extends StreamConnection {
         this.broken = broken;
     }
 
-    @Override
-    protected boolean transportOpen() {
-        return !channel.isClosed() && !broken.get();
-    }
-
-    @Override
-    protected void closeTransport() {
-        channel.close();
-    }
-
     private static InputStream pipeInput(PipeChannel channel, AtomicBoolean broken, Runnable close) {
         return new BulkInputStream() {
             @Override
@@ -91,5 +81,15 @@ final class PipeConnection extends StreamConnection {
                 }
             }
         };
+    }
+
+    @Override
+    protected boolean transportOpen() {
+        return !channel.isClosed() && !broken.get();
+    }
+
+    @Override
+    protected void closeTransport() {
+        channel.close();
     }
 }

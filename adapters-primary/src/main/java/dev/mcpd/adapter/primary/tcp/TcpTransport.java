@@ -16,6 +16,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -145,7 +146,7 @@ public final class TcpTransport implements Transport {
         if (s != null) {
             server = null;
             // Closing the listener only: Vert.x's server close would also close every live connection (B-C2).
-            s.shutdown(java.time.Duration.ofDays(3650));
+            s.shutdown(Duration.ofDays(3650));
         }
         releaseIfDone();
     }

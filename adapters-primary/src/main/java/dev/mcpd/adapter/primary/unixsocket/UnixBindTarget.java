@@ -32,6 +32,10 @@ sealed interface UnixBindTarget {
     /** The longest path {@code sun_path} holds on Linux, in bytes (108 with the terminating NUL). */
     int SUN_PATH_MAX = 107;
 
+    /** The file-type bits of {@code st_mode}, and their value for a socket ({@code <sys/stat.h>}). */
+    int S_IFMT = 0170000;
+    int S_IFSOCK = 0140000;
+
     /** A socket file at {@code path}, whose length fits {@code sun_path}. */
     record File(Path path) implements UnixBindTarget {
         @Override
@@ -126,10 +130,6 @@ sealed interface UnixBindTarget {
         }
         return Optional.empty();
     }
-
-    /** The file-type bits of {@code st_mode}, and their value for a socket ({@code <sys/stat.h>}). */
-    int S_IFMT = 0170000;
-    int S_IFSOCK = 0140000;
 
     private static boolean fits(Path path) {
         return path.toString().getBytes(StandardCharsets.UTF_8).length <= SUN_PATH_MAX;

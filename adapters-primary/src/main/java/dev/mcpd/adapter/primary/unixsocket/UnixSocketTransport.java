@@ -72,6 +72,33 @@ public final class UnixSocketTransport implements Transport {
     }
 
     @Override
+    public TransportKind kind() {
+        return TransportKind.UNIX_SOCKET;
+    }
+
+    /**
+     * The socket file this transport bound is gone or is another file now, so proxies cannot reach this daemon there
+     * any more (B-L6, {@link OwnedSocketFile#problem()}). An abstract name cannot be taken away while bound, so it has
+     * nothing to check.
+     */
+    @Override
+    public Optional<String> endpointProblem() {
+        OwnedSocketFile file;
+        synchronized (this) {
+            file = boundFile;
+        }
+        if (file == null || stopping) {
+            return Optional.empty();
+        }
+        return file.problem();
+    }
+
+    @Override
+    public int openConnections() {
+        return open.count();
+    }
+
+    @Override
     public synchronized Endpoint start(ConnectionHandler handler) throws IOException {
         if (server != null) {
             throw new IllegalStateException("already started");
@@ -105,33 +132,6 @@ public final class UnixSocketTransport implements Transport {
         server = socket;
         acceptThread = Thread.ofPlatform().name("unix-accept").daemon().start(() -> acceptLoop(socket, handler));
         return boundEndpoint;
-    }
-
-    @Override
-    public TransportKind kind() {
-        return TransportKind.UNIX_SOCKET;
-    }
-
-    @Override
-    public int openConnections() {
-        return open.count();
-    }
-
-    /**
-     * The socket file this transport bound is gone or is another file now, so proxies cannot reach this daemon there
-     * any more (B-L6, {@link OwnedSocketFile#problem()}). An abstract name cannot be taken away while bound, so it has
-     * nothing to check.
-     */
-    @Override
-    public Optional<String> endpointProblem() {
-        OwnedSocketFile file;
-        synchronized (this) {
-            file = boundFile;
-        }
-        if (file == null || stopping) {
-            return Optional.empty();
-        }
-        return file.problem();
     }
 
     private void acceptLoop(AFUNIXServerSocket socket, ConnectionHandler handler) {
