@@ -124,8 +124,7 @@ public final class Kernel32PipeApi implements PipeApi {
     @Override
     public PipeHandle createInstance(String pipeName, boolean firstInstance) throws IOException {
         requireWindows();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.CAPTURE_STATE);
+        return downcall("CreateNamedPipeW", (arena, state) -> {
             MemorySegment handle = (MemorySegment) Kernel32.CreateNamedPipeW.invokeExact(state,
                     arena.allocateFrom(pipeName, UTF_16LE), openMode(firstInstance), PIPE_MODE,
                     PIPE_UNLIMITED_INSTANCES, BUFFER_SIZE, BUFFER_SIZE, 0, MemorySegment.NULL);
@@ -137,11 +136,7 @@ public final class Kernel32PipeApi implements PipeApi {
                 throw new PipeException("CreateNamedPipeW", error, pipeName);
             }
             return new Kernel32Handle(handle.address());
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("CreateNamedPipeW downcall failed", t);
-        }
+        });
     }
 
     @Override
@@ -154,26 +149,20 @@ public final class Kernel32PipeApi implements PipeApi {
     @Override
     public long clientProcessId(PipeHandle instance) throws IOException {
         MemorySegment handle = handle(instance);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.CAPTURE_STATE);
+        return downcall("GetNamedPipeClientProcessId", (arena, state) -> {
             MemorySegment pid = arena.allocate(JAVA_INT);
             int ok = (int) Kernel32.GetNamedPipeClientProcessId.invokeExact(state, handle, pid);
             if (ok == FALSE) {
                 throw new PipeException("GetNamedPipeClientProcessId", Kernel32.lastError(state), "server instance");
             }
             return Integer.toUnsignedLong(pid.get(JAVA_INT, 0));
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("GetNamedPipeClientProcessId downcall failed", t);
-        }
+        });
     }
 
     @Override
     public PipeHandle openClient(String pipeName) throws IOException {
         requireWindows();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.CAPTURE_STATE);
+        return downcall("CreateFileW", (arena, state) -> {
             MemorySegment handle = (MemorySegment) Kernel32.CreateFileW.invokeExact(state,
                     arena.allocateFrom(pipeName, UTF_16LE), CLIENT_ACCESS, 0, MemorySegment.NULL, OPEN_EXISTING,
                     CLIENT_FLAGS, MemorySegment.NULL);
@@ -187,11 +176,7 @@ public final class Kernel32PipeApi implements PipeApi {
                 }
             }
             return new Kernel32Handle(handle.address());
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("CreateFileW downcall failed", t);
-        }
+        });
     }
 
     @Override
@@ -199,8 +184,7 @@ public final class Kernel32PipeApi implements PipeApi {
         requireWindows();
         // NMPWAIT_USE_DEFAULT_WAIT is 0 and NMPWAIT_WAIT_FOREVER is 0xFFFFFFFF: stay strictly between them
         int millis = (int) Math.clamp(timeout.toMillis(), 1L, 0xFFFF_FFFEL);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.CAPTURE_STATE);
+        return downcall("WaitNamedPipeW", (arena, state) -> {
             int ok = (int) Kernel32.WaitNamedPipeW.invokeExact(state, arena.allocateFrom(pipeName, UTF_16LE), millis);
             if (ok != FALSE) {
                 return true;
@@ -212,11 +196,7 @@ public final class Kernel32PipeApi implements PipeApi {
                         "no pipe of that name: no daemon serves it");
                 default -> throw new PipeException("WaitNamedPipeW", error, pipeName);
             };
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("WaitNamedPipeW downcall failed", t);
-        }
+        });
     }
 
     @Override
@@ -275,6 +255,28 @@ public final class Kernel32PipeApi implements PipeApi {
             int ignored = (int) Kernel32.CloseHandle.invokeExact(arena.allocate(Kernel32.CAPTURE_STATE), handle);
         } catch (Throwable t) {
             throw new IllegalStateException("CloseHandle downcall failed", t);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Downcall<T> {
+        /** Makes the call; {@code state} captures its last error ({@link Kernel32#lastError}). */
+        T call(Arena arena, MemorySegment state) throws Throwable;
+    }
+
+    /**
+     * Makes one downcall in a confined arena with a captured-state segment, both freed when it returns.
+     *
+     * @throws IOException what the call threw (runtime exceptions and errors pass as they are)
+     * @throws IllegalStateException {@code "<function> downcall failed"} for anything else {@code invokeExact} threw
+     */
+    private static <T> T downcall(String function, Downcall<T> call) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            return call.call(arena, arena.allocate(Kernel32.CAPTURE_STATE));
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(function + " downcall failed", t);
         }
     }
 

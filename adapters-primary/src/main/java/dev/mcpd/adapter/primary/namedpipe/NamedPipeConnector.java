@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.namedpipe;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.connection.StreamConnection;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TransportKind;
@@ -61,7 +62,8 @@ public final class NamedPipeConnector implements DaemonConnector {
         }
         String name = PipeName.requireValid(endpoint.address());
         PipeHandle handle = open(name);
-        return new PipeConnection(endpoint, PeerCredentials.unknown(), new PipeChannel(api, handle, name), c -> {});
+        return new PipeConnection(endpoint, PeerCredentials.unknown(), new PipeChannel(api, handle, name),
+                StreamConnection.UNTRACKED);
     }
 
     private PipeHandle open(String name) throws IOException {
@@ -76,7 +78,7 @@ public final class NamedPipeConnector implements DaemonConnector {
                             name + ": every instance stayed busy for " + busyTimeout + " (is the daemon stopping?)");
                 }
                 // An instance may free up and be taken by another client first: loop and try again.
-                BlockingCalls.onPlatformThread(() -> api.waitForInstance(name, Duration.ofNanos(remaining)));
+                PipeChannel.PLATFORM_THREADS.call(() -> api.waitForInstance(name, Duration.ofNanos(remaining)));
             }
         }
     }

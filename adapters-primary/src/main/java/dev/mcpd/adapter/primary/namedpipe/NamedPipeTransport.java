@@ -2,7 +2,8 @@ package dev.mcpd.adapter.primary.namedpipe;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mcpd.adapter.primary.socket.ConnectionThreads;
+import dev.mcpd.adapter.primary.connection.ConnectionThreads;
+import dev.mcpd.adapter.primary.connection.OpenConnections;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
@@ -10,8 +11,7 @@ import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.ConnectionHandler;
 import dev.mcpd.domain.port.Transport;
 import java.io.IOException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  *   <li>B-T2 from start to {@link #requestStop()} exactly one instance waits for the next client: when a client
  *       connects, the next instance is created before the connected one is handed to its handler, so the name never
  *       lapses while this daemon runs and nobody can create a first instance of it.
- *   <li>B-L2 each connection's {@link dev.mcpd.domain.model.PeerCredentials} carry the client's pid from
+ *   <li>B-L2 each connection's {@link PeerCredentials} carry the client's pid from
  *       {@code GetNamedPipeClientProcessId}; the uid is {@link PeerCredentials#UNKNOWN} (Windows has SIDs, and the
  *       default DACL of the daemon's user already decides who may open the pipe for writing).
  *   <li>B-C1, B-C2 closing a connection or the listening instance is {@code CancelIoEx} then {@code CloseHandle}
  *       ({@link PipeChannel}): at once, no {@code FlushFileBuffers}, no {@code DisconnectNamedPipe}; the peer still
  *       reads what was written, then end of stream.
  *   <li>The accept loop runs on one platform thread; each connection's handler on its own virtual thread, whose
- *       blocking pipe calls are handed to platform threads ({@link BlockingCalls}).
+ *       blocking pipe calls are handed to platform threads ({@link PipeChannel#PLATFORM_THREADS}).
  *   <li>After {@link #requestStop()} a new client gets {@code ERROR_PIPE_BUSY} while live connections keep the name,
  *       then {@code ERROR_FILE_NOT_FOUND} once every end of every instance closed (a proxy still holding its end
  *       keeps the name). The waiting instance is closed as soon as its cancelled {@code ConnectNamedPipe} returns; a
@@ -50,13 +50,13 @@ public final class NamedPipeTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(NamedPipeTransport.class);
 
     /** How often a refused first instance is tried again within the claim window. */
-    private static final java.time.Duration CLAIM_RETRY = java.time.Duration.ofMillis(50);
+    private static final Duration CLAIM_RETRY = Duration.ofMillis(50);
 
     private final PipeApi api;
     private final String pipeName;
-    private final java.time.Duration claimWindow;
+    private final Duration claimWindow;
     private final Endpoint endpoint;
-    private final Set<PipeConnection> open = ConcurrentHashMap.newKeySet();
+    private final OpenConnections open = new OpenConnections("pipe-connection");
     /** The instance waiting for the next client; replaced on each connect (invariant 2). */
     private volatile PipeChannel listener;
     private volatile boolean started;
@@ -68,7 +68,7 @@ public final class NamedPipeTransport implements Transport {
      * @throws IllegalArgumentException if {@code pipeName} is not a valid local pipe name
      */
     public NamedPipeTransport(PipeApi api, String pipeName) {
-        this(api, pipeName, java.time.Duration.ZERO);
+        this(api, pipeName, Duration.ZERO);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class NamedPipeTransport implements Transport {
      *     pipe name stays in use while any client still holds its end, so the proxies of a daemon that just died
      *     hold the name until they notice, which takes them milliseconds; zero = refuse at once
      */
-    public NamedPipeTransport(PipeApi api, String pipeName, java.time.Duration claimWindow) {
+    public NamedPipeTransport(PipeApi api, String pipeName, Duration claimWindow) {
         this.api = requireNonNull(api, "api is null");
         this.pipeName = PipeName.requireValid(pipeName);
         this.claimWindow = requireNonNull(claimWindow, "claimWindow is null");
@@ -84,13 +84,13 @@ public final class NamedPipeTransport implements Transport {
     }
 
     @Override
-    public TransportKind kind() {
-        return TransportKind.NAMED_PIPE;
+    public Availability availability() {
+        return api.availability();
     }
 
     @Override
-    public Availability availability() {
-        return api.availability();
+    public TransportKind kind() {
+        return TransportKind.NAMED_PIPE;
     }
 
     /**
@@ -178,7 +178,7 @@ public final class NamedPipeTransport implements Transport {
             } catch (IOException e) {
                 // e.g. the instance limit: the connected instances keep the name meanwhile
                 log.warn("could not create the next instance of {}: {}", pipeName, e.toString());
-                pause();
+                ConnectionThreads.pauseAfterFailure();
             }
         }
         return null;
@@ -193,7 +193,7 @@ public final class NamedPipeTransport implements Transport {
         PipeChannel next = nextInstance();
         failed.close();
         if (backOff) {
-            pause();
+            ConnectionThreads.pauseAfterFailure();
         }
         return next == null ? failed : next;
     }
@@ -206,25 +206,12 @@ public final class NamedPipeTransport implements Transport {
             log.warn("GetNamedPipeClientProcessId on {} failed; the client's pid is unknown: {}", pipeName, e.toString());
         }
         PipeConnection connection = new PipeConnection(endpoint, peer, connected, open::remove);
-        open.add(connection);
-        if (stopping) {
-            connection.close(); // accepted while a stop was closing the others
-            return;
-        }
-        ConnectionThreads.serve("pipe-connection", handler, connection, () -> {});
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        open.serve(connection, handler, () -> stopping, () -> {});
     }
 
     @Override
     public int openConnections() {
-        return open.size();
+        return open.count();
     }
 
     @Override
@@ -239,7 +226,7 @@ public final class NamedPipeTransport implements Transport {
     @Override
     public void requestForcefulStop() {
         requestStop();
-        open.forEach(PipeConnection::close);
+        open.closeAll();
     }
 
     @Override

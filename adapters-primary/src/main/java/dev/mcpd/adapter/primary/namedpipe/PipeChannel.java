@@ -2,6 +2,7 @@ package dev.mcpd.adapter.primary.namedpipe;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.connection.PlatformThreadIo;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>A call that had entered but not yet blocked when {@code CancelIoEx} ran (cancel only reaches calls already
  *       pending) is cancelled by a re-sweep every millisecond until it leaves, for up to {@link #CANCEL_SWEEP_LIMIT};
  *       past that the handle is leaked with a log line rather than closed under the call.
- *   <li>Blocking calls run on platform threads ({@link BlockingCalls}).
+ *   <li>Blocking calls run on platform threads ({@link #PLATFORM_THREADS}).
  * </ol>
  */
 final class PipeChannel {
@@ -35,6 +36,12 @@ final class PipeChannel {
 
     /** How long a close keeps cancelling a call that has not left yet before it gives the handle up. */
     static final Duration CANCEL_SWEEP_LIMIT = Duration.ofSeconds(10);
+
+    /**
+     * Where blocking pipe calls from virtual threads run: a thread blocked in a native downcall
+     * ({@code GetOverlappedResult}, {@code WaitNamedPipeW}) pins its carrier (B-M8, B-C4; ADR 0004).
+     */
+    static final PlatformThreadIo PLATFORM_THREADS = new PlatformThreadIo("pipe-io-", "a named pipe call");
 
     private final PipeApi api;
     private final PipeHandle handle;
@@ -97,7 +104,7 @@ final class PipeChannel {
     }
 
     private <T> T run(HandleCall<T> call) throws IOException {
-        return BlockingCalls.onPlatformThread(() -> {
+        return PLATFORM_THREADS.call(() -> {
             inFlight.incrementAndGet();
             try {
                 if (closed) {

@@ -2,31 +2,31 @@ package dev.mcpd.adapter.primary.namedpipe;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mcpd.adapter.primary.connection.BulkInputStream;
+import dev.mcpd.adapter.primary.connection.BulkOutputStream;
+import dev.mcpd.adapter.primary.connection.StreamConnection;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
-import dev.mcpd.domain.port.Connection;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One connected pipe instance as a {@link Connection}, on either side: the daemon's (peer pid from the kernel) or
- * the proxy's (peer unknown). Close semantics are {@link PipeChannel}'s: at once, unblocking reads and writes (B-C1).
+ * One connected pipe instance as a {@link StreamConnection}, on either side: the daemon's (peer pid from the kernel)
+ * or the proxy's (peer unknown). Close semantics are {@link PipeChannel}'s: at once, unblocking reads and writes
+ * (B-C1). Closing either stream closes the connection.
  */
-final class PipeConnection implements Connection {
+final class PipeConnection extends StreamConnection {
 
     /** Bytes buffered before a write reaches the pipe; one {@code WriteFile} per flush of a typical MCP line. */
     private static final int WRITE_BUFFER = 64 * 1024;
 
-    private final Endpoint endpoint;
-    private final PeerCredentials peer;
     private final PipeChannel channel;
-    private final Consumer<PipeConnection> onClose;
-    private final InputStream in;
-    private final OutputStream out;
-    private volatile boolean broken;
+    /** Set once a read met end of stream or a write a broken pipe: the transport saw the connection break. */
+    private final AtomicBoolean broken;
 
     /**
      * @param endpoint the pipe's endpoint
@@ -34,95 +34,62 @@ final class PipeConnection implements Connection {
      * @param channel the connected instance, now owned by this connection
      * @param onClose called with this connection once, after the first {@link #close()}
      */
-    PipeConnection(Endpoint endpoint, PeerCredentials peer, PipeChannel channel, Consumer<PipeConnection> onClose) {
-        this.endpoint = requireNonNull(endpoint, "endpoint is null");
-        this.peer = requireNonNull(peer, "peer is null");
-        this.channel = requireNonNull(channel, "channel is null");
-        this.onClose = requireNonNull(onClose, "onClose is null");
-        this.in = new PipeInput();
-        this.out = new BufferedOutputStream(new PipeOutput(), WRITE_BUFFER);
+    PipeConnection(Endpoint endpoint, PeerCredentials peer, PipeChannel channel,
+            Consumer<? super StreamConnection> onClose) {
+        requireNonNull(channel, "channel is null");
+        AtomicBoolean broken = new AtomicBoolean();
+        super(endpoint, peer, close -> pipeInput(channel, broken, close),
+                close -> new BufferedOutputStream(pipeOutput(channel, broken, close), WRITE_BUFFER), onClose);
+        this.channel = channel;
+        this.broken = broken;
     }
 
-    @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public PeerCredentials peer() {
-        return peer;
-    }
-
-    @Override
-    public InputStream input() {
-        return in;
-    }
-
-    @Override
-    public OutputStream output() {
-        return out;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !channel.isClosed() && !broken;
-    }
-
-    @Override
-    public void close() {
-        if (channel.isClosed()) {
-            return;
-        }
-        channel.close();
-        onClose.accept(this);
-    }
-
-    private final class PipeInput extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            int n = channel.read(b, off, len);
-            if (n < 0) {
-                broken = true;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            PipeConnection.this.close();
-        }
-    }
-
-    private final class PipeOutput extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            try {
-                channel.write(b, off, len);
-            } catch (PipeException e) {
-                if (e.isBrokenPipe()) {
-                    broken = true;
+    private static InputStream pipeInput(PipeChannel channel, AtomicBoolean broken, Runnable close) {
+        return new BulkInputStream() {
+            @Override
+            protected int readBulk(byte[] b, int off, int len) throws IOException {
+                int n = channel.read(b, off, len);
+                if (n < 0) {
+                    broken.set(true);
                 }
-                throw e;
+                return n;
             }
-        }
 
-        @Override
-        public void close() {
-            PipeConnection.this.close();
-        }
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
+
+    private static OutputStream pipeOutput(PipeChannel channel, AtomicBoolean broken, Runnable close) {
+        return new BulkOutputStream() {
+            @Override
+            public void close() {
+                close.run();
+            }
+
+            @Override
+            protected void writeBulk(byte[] b, int off, int len) throws IOException {
+                try {
+                    channel.write(b, off, len);
+                } catch (PipeException e) {
+                    if (e.isBrokenPipe()) {
+                        broken.set(true);
+                    }
+                    throw e;
+                }
+            }
+        };
+    }
+
+    @Override
+    protected boolean transportOpen() {
+        return !channel.isClosed() && !broken.get();
+    }
+
+    @Override
+    protected void closeTransport() {
+        channel.close();
     }
 }

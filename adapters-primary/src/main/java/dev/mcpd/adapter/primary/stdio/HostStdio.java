@@ -1,5 +1,7 @@
 package dev.mcpd.adapter.primary.stdio;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -11,17 +13,17 @@ import java.io.PrintStream;
 /**
  * The host's pipes (B-G7): stdin and stdout carry MCP and nothing else. {@link #claim()} takes the raw file
  * descriptors and points {@code System.out} at stderr, so a stray print anywhere cannot corrupt the protocol.
+ *
+ * @param in MCP from the host (stdin, unbuffered)
+ * @param out MCP to the host (stdout, buffered: callers flush after each line)
+ * @param err for the few messages a person must see (B-W5); silent otherwise
  */
-public final class HostStdio {
+public record HostStdio(InputStream in, OutputStream out, PrintStream err) {
 
-    private final InputStream in;
-    private final OutputStream out;
-    private final PrintStream err;
-
-    private HostStdio(InputStream in, OutputStream out, PrintStream err) {
-        this.in = in;
-        this.out = out;
-        this.err = err;
+    public HostStdio {
+        requireNonNull(in, "in is null");
+        requireNonNull(out, "out is null");
+        requireNonNull(err, "err is null");
     }
 
     /** Takes stdin and stdout for MCP; afterwards {@code System.out} writes to stderr. */
@@ -30,18 +32,5 @@ public final class HostStdio {
                 new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024), System.err);
         System.setOut(System.err);
         return stdio;
-    }
-
-    public InputStream in() {
-        return in;
-    }
-
-    public OutputStream out() {
-        return out;
-    }
-
-    /** For the few messages a person must see (B-W5); silent otherwise. */
-    public PrintStream err() {
-        return err;
     }
 }

@@ -1,12 +1,11 @@
 package dev.mcpd.adapter.primary.tcp;
 
+import dev.mcpd.adapter.primary.connection.BulkInputStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bytes a Vert.x socket received, as a blocking {@link InputStream} for a connection handler's thread.
@@ -17,14 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * close (reads then return -1); {@link #close()} is ours (reads then throw), and wakes a blocked reader at once
  * (B-C1).
  */
-final class SocketInbound extends InputStream {
+final class SocketInbound extends BulkInputStream {
 
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = 64 * 1024;
 
     private final NetSocket socket;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final StreamMonitor monitor = new StreamMonitor();
     private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
     private int headOffset;
     private int queued;
@@ -38,8 +36,7 @@ final class SocketInbound extends InputStream {
 
     /** Called on the event loop with each buffer received. */
     void offer(Buffer buffer) {
-        lock.lock();
-        try {
+        monitor.change(() -> {
             if (closed) {
                 return;
             }
@@ -49,94 +46,64 @@ final class SocketInbound extends InputStream {
                 paused = true;
                 socket.pause();
             }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The peer will send no more: reads return what is queued, then -1. */
     void end() {
-        lock.lock();
-        try {
-            ended = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        monitor.change(() -> ended = true);
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n == -1 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+    protected int readBulk(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
-        lock.lock();
-        try {
+        return monitor.guarded("interrupted while reading", changed -> {
             while (queue.isEmpty() && !ended && !closed) {
                 changed.await();
             }
             if (closed) {
                 throw new IOException("connection closed");
             }
-            if (queue.isEmpty()) {
-                return -1;
+            return queue.isEmpty() ? -1 : take(b, off, len);
+        });
+    }
+
+    /** Moves up to {@code len} queued bytes into {@code b}, resuming the socket below the low water mark. */
+    private int take(byte[] b, int off, int len) {
+        int copied = 0;
+        while (copied < len && !queue.isEmpty()) {
+            Buffer head = queue.peek();
+            int n = Math.min(len - copied, head.length() - headOffset);
+            head.getBytes(headOffset, headOffset + n, b, off + copied);
+            copied += n;
+            headOffset += n;
+            if (headOffset == head.length()) {
+                queue.poll();
+                headOffset = 0;
             }
-            int copied = 0;
-            while (copied < len && !queue.isEmpty()) {
-                Buffer head = queue.peek();
-                int n = Math.min(len - copied, head.length() - headOffset);
-                head.getBytes(headOffset, headOffset + n, b, off + copied);
-                copied += n;
-                headOffset += n;
-                if (headOffset == head.length()) {
-                    queue.poll();
-                    headOffset = 0;
-                }
-            }
-            queued -= copied;
-            if (paused && queued < LOW_WATER) {
-                paused = false;
-                socket.resume();
-            }
-            return copied;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading");
-        } finally {
-            lock.unlock();
         }
+        queued -= copied;
+        if (paused && queued < LOW_WATER) {
+            paused = false;
+            socket.resume();
+        }
+        return copied;
     }
 
     @Override
     public int available() {
-        lock.lock();
-        try {
-            return queued;
-        } finally {
-            lock.unlock();
-        }
+        return monitor.read(() -> queued);
     }
 
     /** Our side closed: a blocked or later read throws. Never blocks. */
     @Override
     public void close() {
-        lock.lock();
-        try {
+        monitor.change(() -> {
             closed = true;
             queue.clear();
             queued = 0;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 }

@@ -1,12 +1,12 @@
 package dev.mcpd.adapter.primary.tcp;
 
+import dev.mcpd.adapter.primary.connection.BulkOutputStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A blocking {@link OutputStream} onto a Vert.x socket: bytes collect here and go to the socket on
@@ -18,13 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * after a write from another thread it still says "not full". {@link #close()} wakes a waiting flush at once,
  * and it then throws (B-C1: a stuck peer never holds a handler past close).
  */
-final class SocketOutbound extends OutputStream {
+final class SocketOutbound extends BulkOutputStream {
 
     static final int WRITE_QUEUE_MAX = 256 * 1024;
 
     private final NetSocket socket;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition drained = lock.newCondition();
+    private final StreamMonitor monitor = new StreamMonitor();
     private byte[] pending = new byte[8 * 1024];
     private int count;
     /** Bytes written to the socket whose write has not completed yet. */
@@ -36,33 +35,24 @@ final class SocketOutbound extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        lock.lock();
-        try {
+    protected void writeBulk(byte[] b, int off, int len) throws IOException {
+        monitor.guarded("interrupted while writing", drained -> {
             ensureOpen();
             if (count + len > pending.length) {
                 pending = Arrays.copyOf(pending, Math.max(pending.length * 2, count + len));
             }
             System.arraycopy(b, off, pending, count, len);
             count += len;
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     @Override
     public void flush() throws IOException {
-        lock.lock();
-        try {
+        monitor.guarded("interrupted while the peer was not reading", drained -> {
             ensureOpen();
             if (count == 0) {
-                return;
+                return null;
             }
             int sent = count;
             outstanding += sent;
@@ -72,15 +62,11 @@ final class SocketOutbound extends OutputStream {
                 pending = new byte[8 * 1024]; // a large message does not pin its buffer for the connection's life
             }
             while (outstanding > WRITE_QUEUE_MAX && !closed) {
-                drained.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                drained.await(50, TimeUnit.MILLISECONDS);
             }
             ensureOpen();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the peer was not reading");
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     private void ensureOpen() throws IOException {
@@ -91,24 +77,12 @@ final class SocketOutbound extends OutputStream {
 
     /** A write reached the kernel, or failed (the connection closed): its bytes are no longer outstanding. */
     private void written(int bytes) {
-        lock.lock();
-        try {
-            outstanding -= bytes;
-            drained.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        monitor.change(() -> outstanding -= bytes);
     }
 
     /** Our side or the peer closed: a blocked or later write throws. Never blocks. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            drained.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        monitor.change(() -> closed = true);
     }
 }

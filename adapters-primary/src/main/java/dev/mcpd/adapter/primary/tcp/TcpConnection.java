@@ -1,9 +1,9 @@
 package dev.mcpd.adapter.primary.tcp;
 
+import dev.mcpd.adapter.primary.connection.StreamConnection;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TcpKeepalive;
-import dev.mcpd.domain.port.Connection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -11,8 +11,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Optional;
 import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
@@ -22,26 +20,25 @@ import jdk.net.ExtendedSocketOptions;
  *
  * <p>Half-close is honoured: the peer's FIN ends {@link #input()} while {@link #output()} still works, so a client
  * that sends its requests and shuts down its side still gets every answer. {@link #close()} asks the event loop to
- * close and returns at once (B-C1); the kernel sends what was written, without the handler waiting for it.
+ * close and returns at once (B-C1); the kernel sends what was written, without the handler waiting for it. TCP has
+ * no kernel-reported peer process (the peer may be on another host), so {@link #peer()} is unknown.
  */
-final class TcpConnection implements Connection {
+final class TcpConnection extends StreamConnection {
 
     /** Keepalive as the kernel has it for this socket, read back from the channel. */
     record KeepaliveReadback(boolean enabled, int idleSeconds, int intervalSeconds, int count) {}
 
     private final NetSocketInternal socket;
-    private final Endpoint endpoint;
     private final SocketInbound in;
     private final SocketOutbound out;
-    private final Consumer<TcpConnection> onClose;
-    private volatile boolean closed;
 
-    TcpConnection(NetSocket socket, Endpoint endpoint, Consumer<TcpConnection> onClose) {
+    TcpConnection(NetSocket socket, Endpoint endpoint, Consumer<? super StreamConnection> onClose) {
+        SocketInbound in = new SocketInbound(socket);
+        SocketOutbound out = new SocketOutbound(socket);
+        super(endpoint, PeerCredentials.unknown(), in, out, onClose);
         this.socket = (NetSocketInternal) socket;
-        this.endpoint = endpoint;
-        this.onClose = onClose;
-        this.in = new SocketInbound(socket);
-        this.out = new SocketOutbound(socket);
+        this.in = in;
+        this.out = out;
         channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         socket.handler(in::offer);
         this.socket.eventHandler(event -> {
@@ -89,55 +86,21 @@ final class TcpConnection implements Connection {
     }
 
     @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    /** TCP has no kernel-reported peer process (the peer may be on another host). */
-    @Override
-    public PeerCredentials peer() {
-        return PeerCredentials.unknown();
-    }
-
-    @Override
     public Optional<String> remoteAddress() {
         var address = socket.remoteAddress();
         return address == null ? Optional.empty() : Optional.of(address.host() + ":" + address.port());
     }
 
     @Override
-    public InputStream input() {
-        return in;
-    }
-
-    @Override
-    public OutputStream output() {
-        return out;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return !closed;
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void closeTransport() {
         in.close();
         out.close();
         socket.close(); // asynchronous: never waits for the peer (B-C1)
-        onClose.accept(this);
     }
 
     private void closedByChannel() {
         in.end();
         out.close();
-        if (!closed) {
-            closed = true; // what was received stays readable, then end of stream
-            onClose.accept(this);
-        }
+        closedByPeer(); // what was received stays readable, then end of stream
     }
 }

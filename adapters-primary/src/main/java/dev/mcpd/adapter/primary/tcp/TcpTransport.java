@@ -2,7 +2,7 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.mcpd.adapter.primary.socket.ConnectionThreads;
+import dev.mcpd.adapter.primary.connection.OpenConnections;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TcpKeepalive;
@@ -16,8 +16,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,7 +46,7 @@ public final class TcpTransport implements Transport {
     private static final long BIND_TIMEOUT_SECONDS = 10;
 
     private final TcpListen listen;
-    private final Set<TcpConnection> open = ConcurrentHashMap.newKeySet();
+    private final OpenConnections open = new OpenConnections("tcp-connection");
     private volatile Vertx vertx;
     private volatile NetServer server;
     private volatile Endpoint endpoint;
@@ -55,6 +54,13 @@ public final class TcpTransport implements Transport {
 
     public TcpTransport(TcpListen listen) {
         this.listen = requireNonNull(listen, "listen is null");
+    }
+
+    /** What this transport listens on, for status lines: {@code host:port}, TLS, keepalive. */
+    public String describe() {
+        Endpoint bound = endpoint;
+        return (bound == null ? listen.toString() : bound.address()) + (listen.tls().isPresent() ? " TLS" : "")
+                + ", keepalive " + listen.keepalive() + (vertx == null ? "" : vertx.isNativeTransportEnabled() ? " (epoll)" : " (nio)");
     }
 
     @Override
@@ -66,13 +72,6 @@ public final class TcpTransport implements Transport {
     @Override
     public Availability availability() {
         return Availability.available();
-    }
-
-    /** What this transport listens on, for status lines: {@code host:port}, TLS, keepalive. */
-    public String describe() {
-        Endpoint bound = endpoint;
-        return (bound == null ? listen.toString() : bound.address()) + (listen.tls().isPresent() ? " TLS" : "")
-                + ", keepalive " + listen.keepalive() + (vertx == null ? "" : vertx.isNativeTransportEnabled() ? " (epoll)" : " (nio)");
     }
 
     @Override
@@ -132,17 +131,12 @@ public final class TcpTransport implements Transport {
         if (!vertx.isNativeTransportEnabled()) {
             connection.applyKeepalive(listen.keepalive());
         }
-        open.add(connection);
-        if (stopping) {
-            connection.close();
-            return;
-        }
-        ConnectionThreads.serve("tcp-connection", handler, connection, this::releaseIfDone);
+        open.serve(connection, handler, () -> stopping, this::releaseIfDone);
     }
 
     @Override
     public int openConnections() {
-        return open.size();
+        return open.count();
     }
 
     @Override
@@ -152,7 +146,7 @@ public final class TcpTransport implements Transport {
         if (s != null) {
             server = null;
             // Closing the listener only: Vert.x's server close would also close every live connection (B-C2).
-            s.shutdown(java.time.Duration.ofDays(3650));
+            s.shutdown(Duration.ofDays(3650));
         }
         releaseIfDone();
     }
@@ -160,7 +154,7 @@ public final class TcpTransport implements Transport {
     @Override
     public void requestForcefulStop() {
         requestStop();
-        open.forEach(TcpConnection::close);
+        open.closeAll();
         releaseVertx();
     }
 
@@ -170,7 +164,7 @@ public final class TcpTransport implements Transport {
     }
 
     private void releaseIfDone() {
-        if (stopping && open.isEmpty()) {
+        if (stopping && open.count() == 0) {
             releaseVertx();
         }
     }

@@ -1,6 +1,11 @@
 package dev.mcpd.adapter.primary.unixsocket;
 
-import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
+import com.sun.security.auth.module.UnixSystem;
+import dev.mcpd.adapter.primary.connection.BulkInputStream;
+import dev.mcpd.adapter.primary.connection.BulkOutputStream;
+import dev.mcpd.adapter.primary.connection.ClientSocketConnection;
+import dev.mcpd.adapter.primary.connection.StreamConnection;
+import dev.mcpd.domain.error.ProtocolViolationException;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
 import dev.mcpd.domain.model.TransportKind;
@@ -14,17 +19,15 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import com.sun.security.auth.module.UnixSystem;
-import dev.mcpd.domain.error.ProtocolViolationException;
 import jdk.net.ExtendedSocketOptions;
-import org.newsclub.net.unix.AFUNIXSocketCredentials;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketCredentials;
 
 /**
  * The proxy's side of the Unix socket, on the JDK's own {@code UnixDomainSocketAddress} channels: no native
@@ -101,80 +104,53 @@ public final class UnixSocketConnector implements DaemonConnector {
     }
 
     /** A client connection; package-visible so tests can half-close it. */
-    static final class ChannelConnection implements Connection {
-        private final Endpoint endpoint;
+    static final class ChannelConnection extends StreamConnection {
         private final SocketChannel channel;
-        private final InputStream in;
-        private final OutputStream out;
 
         ChannelConnection(Endpoint endpoint, SocketChannel channel) {
-            this.endpoint = endpoint;
+            super(endpoint, PeerCredentials.unknown(), channelInput(channel), channelOutput(channel), UNTRACKED);
             this.channel = channel;
-            this.in = new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
-                }
-            };
-            this.out = new BufferedOutputStream(new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                }
-            }, 64 * 1024);
-        }
-
-        SocketChannel channel() {
-            return channel;
         }
 
         @Override
-        public Endpoint endpoint() {
-            return endpoint;
-        }
-
-        @Override
-        public PeerCredentials peer() {
-            return PeerCredentials.unknown();
-        }
-
-        @Override
-        public InputStream input() {
-            return in;
-        }
-
-        @Override
-        public OutputStream output() {
-            return out;
-        }
-
-        @Override
-        public boolean isOpen() {
+        protected boolean transportOpen() {
             return channel.isOpen();
         }
 
         @Override
-        public void close() {
+        protected void closeTransport() {
             try {
                 channel.close();
             } catch (IOException e) {
                 // nothing to do: close never waits for the peer
             }
         }
+
+        SocketChannel channel() {
+            return channel;
+        }
+    }
+
+    /** Reads straight from the channel, so a reader thread never blocks a writer thread. */
+    private static InputStream channelInput(SocketChannel channel) {
+        return new BulkInputStream() {
+            @Override
+            protected int readBulk(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : channel.read(ByteBuffer.wrap(b, off, len));
+            }
+        };
+    }
+
+    /** Writes straight to the channel, buffered (64 KiB); callers flush after each line (B-W1). */
+    private static OutputStream channelOutput(SocketChannel channel) {
+        return new BufferedOutputStream(new BulkOutputStream() {
+            @Override
+            protected void writeBulk(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+        }, 64 * 1024);
     }
 }

@@ -40,7 +40,7 @@ class Kernel32NamedPipeTransportTest extends TransportContract {
 
     @Override
     protected java.util.List<String> pooledThreadPrefixes() {
-        return java.util.List.of("pipe-io-"); // the shared blocking-call pool (BlockingCalls); idle threads expire
+        return java.util.List.of("pipe-io-"); // the blocking-call pool, PipeChannel.PLATFORM_THREADS; idle ones expire
     }
 
     @Override
@@ -71,7 +71,7 @@ class Kernel32NamedPipeTransportTest extends TransportContract {
 
     @Test
     void idlePeersOutnumberingTheCpusDoNotStarveANewClient() throws Exception {
-        // Blocked downcalls pin virtual threads' carriers; BlockingCalls hands them to platform threads (B-M8).
+        // Blocked downcalls pin virtual threads' carriers; PipeChannel.PLATFORM_THREADS hands them off (B-M8).
         int idleCount = Runtime.getRuntime().availableProcessors() + 2;
         CountDownLatch reading = new CountDownLatch(idleCount);
         Endpoint endpoint = transport.start(connection -> {

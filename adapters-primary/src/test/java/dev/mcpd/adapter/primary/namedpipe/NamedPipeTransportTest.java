@@ -57,7 +57,7 @@ class NamedPipeTransportTest extends TransportContract {
 
     @Override
     protected java.util.List<String> pooledThreadPrefixes() {
-        return java.util.List.of("pipe-io-"); // the shared blocking-call pool (BlockingCalls); idle threads expire
+        return java.util.List.of("pipe-io-"); // the blocking-call pool, PipeChannel.PLATFORM_THREADS; idle ones expire
     }
 
     @Override

@@ -5,7 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
+import dev.mcpd.adapter.primary.connection.ClientSocketConnection;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.port.Connection;

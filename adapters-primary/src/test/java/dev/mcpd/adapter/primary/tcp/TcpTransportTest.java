@@ -2,7 +2,7 @@ package dev.mcpd.adapter.primary.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
+import dev.mcpd.adapter.primary.connection.ClientSocketConnection;
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TcpKeepalive;

@@ -3,7 +3,7 @@ package dev.mcpd.adapter.primary.unixsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mcpd.adapter.primary.socket.ClientSocketConnection;
+import dev.mcpd.adapter.primary.connection.ClientSocketConnection;
 import dev.mcpd.domain.contract.TransportContract;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.port.Connection;

@@ -71,7 +71,7 @@ class UnixSocketTransportTest extends TransportContract {
     void aSocketPathTooLongForSunPathFallsBackToAShortPathBesideTheStateDir() throws Exception { // B-T2
         Path stateDir = java.nio.file.Files.createDirectories(dir.resolve("s".repeat(110 - dir.toString().length())));
         Path tooLong = stateDir.resolve("daemon.sock");
-        assertThat(tooLong.toString().length()).isGreaterThan(UnixSocketTransport.SUN_PATH_MAX);
+        assertThat(tooLong.toString().length()).isGreaterThan(UnixBindTarget.SUN_PATH_MAX);
         try (UnixSocketTransport deep = new UnixSocketTransport(tooLong)) {
             assertThat(deep.availability().isAvailable()).isTrue();
             Endpoint endpoint = deep.start(TransportContract::echoLines);

@@ -1,10 +1,9 @@
-package dev.mcpd.adapter.primary.socket;
+package dev.mcpd.adapter.primary.connection;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.PeerCredentials;
-import dev.mcpd.domain.port.Connection;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +12,14 @@ import java.net.Socket;
 import java.util.Optional;
 
 /**
- * The proxy's side of a connection over a {@link java.net.Socket}: TCP (plain or TLS) and junixsocket's Unix
+ * The proxy's side of a connection over a {@link Socket}: TCP (plain or TLS) and junixsocket's Unix
  * sockets in the abstract namespace. Output is buffered (64 KiB); callers flush after each line (B-W1). The peer is
  * the daemon, whose credentials a client does not read ({@link PeerCredentials#unknown()}).
  */
-public final class ClientSocketConnection implements Connection {
+public final class ClientSocketConnection extends StreamConnection {
 
-    private final Endpoint endpoint;
     private final Socket socket;
     private final Optional<String> remoteAddress;
-    private final InputStream in;
-    private final OutputStream out;
 
     /**
      * @param endpoint the endpoint connected to
@@ -32,16 +28,19 @@ public final class ClientSocketConnection implements Connection {
      * @throws IOException if the socket's streams cannot be had (it is closed then)
      */
     public ClientSocketConnection(Endpoint endpoint, Socket socket, Optional<String> remoteAddress) throws IOException {
-        this.endpoint = requireNonNull(endpoint, "endpoint is null");
-        this.socket = requireNonNull(socket, "socket is null");
-        this.remoteAddress = requireNonNull(remoteAddress, "remoteAddress is null");
+        requireNonNull(socket, "socket is null");
+        InputStream in;
+        OutputStream out;
         try {
-            this.in = socket.getInputStream();
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            in = socket.getInputStream();
+            out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         } catch (IOException e) {
-            close();
+            closeQuietly(socket);
             throw e;
         }
+        super(endpoint, PeerCredentials.unknown(), in, out, UNTRACKED);
+        this.socket = socket;
+        this.remoteAddress = requireNonNull(remoteAddress, "remoteAddress is null");
     }
 
     /** The socket, for reading its options back (keepalive, TLS session) in tests and diagnostics. */
@@ -51,7 +50,7 @@ public final class ClientSocketConnection implements Connection {
 
     /** Half-closes: flushes, then sends no more (the daemon reads end of stream and still answers). */
     public void shutdownOutput() throws IOException {
-        out.flush();
+        output().flush();
         if (socket.getChannel() != null) {
             socket.getChannel().shutdownOutput();
         } else {
@@ -60,37 +59,21 @@ public final class ClientSocketConnection implements Connection {
     }
 
     @Override
-    public Endpoint endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    public PeerCredentials peer() {
-        return PeerCredentials.unknown();
-    }
-
-    @Override
     public Optional<String> remoteAddress() {
         return remoteAddress;
     }
 
     @Override
-    public InputStream input() {
-        return in;
-    }
-
-    @Override
-    public OutputStream output() {
-        return out;
-    }
-
-    @Override
-    public boolean isOpen() {
+    protected boolean transportOpen() {
         return !socket.isClosed();
     }
 
     @Override
-    public void close() {
+    protected void closeTransport() {
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

@@ -1,7 +1,8 @@
-package dev.mcpd.adapter.primary.socket;
+package dev.mcpd.adapter.primary.connection;
 
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.ConnectionHandler;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionThreads {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionThreads.class);
+
+    private static final Duration FAILURE_PAUSE = Duration.ofMillis(50);
 
     private ConnectionThreads() {}
 
@@ -30,5 +33,17 @@ public final class ConnectionThreads {
                 afterClose.run();
             }
         });
+    }
+
+    /**
+     * Backs an accept loop off for 50 ms after a failure that may persist (e.g. out of file descriptors), so that it
+     * does not spin; an interrupt ends the pause early and stays set.
+     */
+    public static void pauseAfterFailure() {
+        try {
+            Thread.sleep(FAILURE_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
