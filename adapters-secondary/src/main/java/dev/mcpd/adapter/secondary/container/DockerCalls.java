@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The calls of one {@link DockerApiContainerRuntime} to its endpoint: one pooled HTTP client, the API version
  * negotiated on the first call, a deadline on every call, the port's errors, and a close that waits for the calls in
- * flight (B-B1, B-B4, B-D1).
+ * flight (B-B1, B-B3, B-B4).
  *
  * <p>Invariants:
  * <ol>

@@ -29,7 +29,7 @@ class DeadlineCallTest {
     }
 
     @Test
-    void B_D1_aHungCallCostsTheDeadlineAndIsInterrupted() {
+    void B_B3_aHungCallCostsTheDeadlineAndIsInterrupted() {
         AtomicBoolean interrupted = new AtomicBoolean();
         assertThatThrownBy(() -> DeadlineCall.within("t", Instant.now().plusMillis(100), () -> {
             try {
