@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves README's first command ("bin/mcpd doctor") works as a new user meets it (issue 10 §1): in a fresh clone
+# Proves README's first command ("bin/mcpd doctor") works as a new user meets it: in a fresh clone
 # of this checkout, with a Maven repository that holds none of mcpd's own artifacts (a hard-linked copy of the local
 # repository without dev/mcpd, given to Maven through MAVEN_ARGS=-Dmaven.repo.local=...), and a private state dir.
 # Exits non-zero when the command fails. Used by .ci/run before the tests.

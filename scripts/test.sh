@@ -21,7 +21,7 @@ export MCPD_TEST_PODMAN_SOCK="${MCPD_TEST_PODMAN_SOCK:-/run/mcpd-test/podman.soc
 bash scripts/setup-podman.sh >/dev/null
 bash scripts/setup-node-clients.sh >/dev/null
 bash scripts/setup-network-tools.sh >/dev/null
-# A real hyperd for the hyperd engine's tests (issue 7); under CI a missing hyperd fails those tests, never skips them.
+# A real hyperd for the hyperd engine's tests; under CI a missing hyperd fails those tests, never skips them.
 MCPD_HYPERD_PATH="$(bash scripts/setup-hyperd.sh | tail -n 1)"
 export MCPD_HYPERD_PATH
 echo "test.sh: MCPD_HYPERD_PATH=$MCPD_HYPERD_PATH" >&2

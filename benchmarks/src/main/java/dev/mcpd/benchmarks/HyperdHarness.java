@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The hyperd engine's numbers (issue 7): query latency through mcpd (proxy, daemon, engine, pool) against pgjdbc
+ * The hyperd engine's numbers: query latency through mcpd (proxy, daemon, engine, pool) against pgjdbc
  * straight to the same hyperd; throughput of 8 concurrent sessions; how long a dead or frozen hyperd takes to be
  * noticed. Real {@code bin/mcpd serve --mcp} processes, a real daemon and a real hyperd. Prints Markdown.
  * Usage: {@code HyperdHarness <repo root> [queries]}.

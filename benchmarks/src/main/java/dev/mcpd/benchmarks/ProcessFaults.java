@@ -34,7 +34,7 @@ final class ProcessFaults {
 
     private ProcessFaults() {}
 
-    /** 4 proxies under load; the daemon gets SIGTERM or SIGKILL 2 s in; the proxies must carry on (B-G3..G5). */
+    /** 4 proxies under load; the daemon gets SIGTERM or SIGKILL 2 s in; the proxies must carry on (B-G3, B-G4, B-G5). */
     static final class DaemonSignal implements Fault {
         private final String signal;
 

@@ -94,7 +94,7 @@ final class Doctor {
         return checks;
     }
 
-    /** Where a hyperd was found, or every place looked at (issue 7); a warning unless the hyperd engine is enabled. */
+    /** Where a hyperd was found, or every place looked at; a warning unless the hyperd engine is enabled. */
     private DoctorCheck hyperdBinary() {
         HyperdBinaryLocator.Located located = HyperdBinaryLocator.system();
         boolean enabled = config.engines().contains(HyperdEngine.NAME);

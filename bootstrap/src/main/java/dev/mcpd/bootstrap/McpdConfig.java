@@ -141,8 +141,8 @@ public record McpdConfig(
 
     /**
      * {@code MCPD_STATE_DIR}, which must be absolute: hosts start servers in different working directories and do
-     * not expand {@code ~} in their configs, so a relative or {@code ~} path would give each host its own daemon
-     * (issue 10). Unset, the default is derived from the uid alone, never from what a host forwards
+     * not expand {@code ~} in their configs, so a relative or {@code ~} path would give each host its own daemon.
+     * Unset, the default is derived from the uid alone, never from what a host forwards
      * ({@link FileStateDirectory#defaultRoot()}).
      */
     private static Path stateDir(String value, List<String> problems) {

@@ -116,7 +116,7 @@ class McpdConfigTest {
                         e -> assertThat(e.getMessage()).contains("MCPD_DAEMON_MAX_CALLS_PER_CLIENT='many' is not a number"));
     }
 
-    // --- the state dir (issue 10) ------------------------------------------------------------------------------
+    // --- the state dir -----------------------------------------------------------------------------------------
 
     @Test
     void theDefaultStateDirDoesNotDependOnWhatAHostForwards() { // B-S6: Codex forwards no XDG_RUNTIME_DIR

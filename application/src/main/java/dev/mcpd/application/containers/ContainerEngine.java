@@ -60,7 +60,7 @@ public final class ContainerEngine extends ToolTableEngine {
         return runtimeForEnvironment.apply(Map.of()).availability();
     }
 
-    /** The runtime the daemon's own environment selects, with its version and API version (issue 3). */
+    /** The runtime the daemon's own environment selects, with its version and API version. */
     @Override
     public String detail() {
         ContainerRuntime runtime = runtimeForEnvironment.apply(Map.of());

@@ -15,7 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** The daemon's expiration policies (B-L4..L6). Pure: each reads state and returns a decision. */
+/** The daemon's expiration policies (B-L4, B-L5, B-L6). Pure: each reads state and returns a decision. */
 public final class ExpirationPolicies {
 
     private ExpirationPolicies() {}

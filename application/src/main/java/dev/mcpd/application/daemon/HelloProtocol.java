@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The hello lines that open every daemon connection (B-W2..W4).
+ * The hello lines that open every daemon connection (B-W2, B-W3, B-W4).
  *
  * <p>Invariants:
  * <ol>

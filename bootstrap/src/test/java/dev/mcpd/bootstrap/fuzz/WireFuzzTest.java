@@ -44,7 +44,8 @@ import java.util.concurrent.locks.LockSupport;
  * Coverage-guided fuzzing of what a client's bytes go through in the daemon, in the order
  * {@code ClientConnectionHandler} applies it: {@link LineReader} (B-W1, B-C4) → {@link JacksonJsonCodec#parse}
  * (B-M4, B-X1) → {@link HelloProtocol#parseClientHello} for the first line (B-W3, B-W4) →
- * {@link McpServerSession#onMessage}/{@link McpServerSession#onMalformed} (B-M1..B-M8) with a real catalog
+ * {@link McpServerSession#onMessage}/{@link McpServerSession#onMalformed} (B-M1, B-M2, B-M3, B-M4, B-M5, B-M6, B-M7,
+ * B-M8) with a real catalog
  * (the diagnostics engine without its process-starting tool, and the in-memory engine of the domain's tests).
  *
  * <p>Invariants checked for every input (a failure is a bug; the input that found it is kept by Jazzer):

@@ -108,7 +108,7 @@ public abstract class ContainerRuntimeContract {
 
     /**
      * {@link #runEchoing}, then waits for the line in its logs: only then does it exit promptly on SIGTERM. A test
-     * that stops it at once would race its start-up on a loaded machine (issue 10).
+     * that stops it at once would race its start-up on a loaded machine.
      */
     protected RunResult runEchoingAndReady(String line) throws InterruptedException {
         RunResult result = runEchoing(line);

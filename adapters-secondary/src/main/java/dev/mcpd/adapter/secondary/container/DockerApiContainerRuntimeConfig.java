@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param negotiationTimeout how long the first call's API version negotiation ({@code GET /version}) may take once
  *        connected (default 30 s), so that a runtime that accepts connections but never answers is reported as
  *        unreachable, while a slow one (a loaded machine, a Podman service starting on socket activation) is waited
- *        for (issue 10); the call's own deadline still applies when it is sooner
+ *        for; the call's own deadline still applies when it is sooner
  * @param maxConnections the most connections kept open to one runtime (default 32)
  */
 public record DockerApiContainerRuntimeConfig(Duration connectTimeout, Duration negotiationTimeout, int maxConnections) {

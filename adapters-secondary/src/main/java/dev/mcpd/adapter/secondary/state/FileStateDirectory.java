@@ -45,7 +45,7 @@ public final class FileStateDirectory implements StateDirectory {
 
     /**
      * The default state dir (B-S6), the same whatever environment a host gives its servers (Codex passes no
-     * {@code XDG_RUNTIME_DIR}; issue 10): {@code /run/user/<uid>/mcpd} when {@code /run/user/<uid>} is a directory
+     * {@code XDG_RUNTIME_DIR}): {@code /run/user/<uid>/mcpd} when {@code /run/user/<uid>} is a directory
      * owned by this process's uid (the runtime dir systemd-logind makes for the user), else
      * {@code <home>/.mcpd/run}, where home is the account's home from the password database. That is the JVM's
      * {@code user.home}: on Linux and macOS the JDK reads it with {@code getpwuid(getuid())}, not from {@code $HOME}

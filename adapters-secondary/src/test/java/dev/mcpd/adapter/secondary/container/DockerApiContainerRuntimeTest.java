@@ -184,7 +184,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         log.info("stop of an --init container took {} ms", took.toMillis());
-        // Well before its 30 s timeout, with room for a loaded machine (issue 10).
+        // Well before its 30 s timeout, with room for a loaded machine.
         assertThat(took).isLessThan(TestTime.millis(5000));
     }
 
@@ -285,7 +285,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
     }
 
     @Test
-    void aConnectedRuntimeThatAnswersSlowlyIsWaitedForNotCalledUnreachable() throws Exception { // issue 10, section 1
+    void aConnectedRuntimeThatAnswersSlowlyIsWaitedForNotCalledUnreachable() throws Exception { // down is told from slow
         Path slow = temp.resolve("slow.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 DockerApiContainerRuntime runtime = new DockerApiContainerRuntime(
@@ -351,7 +351,7 @@ class DockerApiContainerRuntimeTest extends ContainerRuntimeContract {
     }
 
     @Test
-    void aMissingSocketIsUnreachableAtOnce() throws Exception { // issue 10, section 1: down is told from slow
+    void aMissingSocketIsUnreachableAtOnce() throws Exception { // down is told from slow
         try (DockerApiContainerRuntime missing = new DockerApiContainerRuntime(
                 ContainerHost.of("unix://" + temp.resolve("never.sock"), "test"), DockerApiContainerRuntimeConfig.defaults())) {
             long start = System.nanoTime();

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link PgWireHyperdClient} against a real hyperd (B-B3, B-B4, B-E1; issue 7's integration tests). */
+/** {@link PgWireHyperdClient} against a real hyperd (B-B3, B-B4, B-E1). */
 class PgWireHyperdClientTest {
 
     /** A query that keeps hyperd busy for several seconds on this machine. */
