@@ -249,7 +249,7 @@ public final class LineClient implements AutoCloseable {
         return (Map<String, Object>) response.get("result");
     }
 
-    /** The {@code structuredContent} of {@code daemon_status} (B-L6): who is connected, calls in flight, the engines. */
+    /** The {@code structuredContent} of the admin engine's {@code daemon_status}: who is connected, calls in flight, the engines. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> daemonStatus(Duration within) throws IOException, InterruptedException {
         return (Map<String, Object>) callTool("daemon_status", Map.of(), within).get("structuredContent");
