@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -57,6 +58,7 @@ public final class LineClient implements AutoCloseable {
     private final AutoCloseable resource;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Map<String, Object>>> responses = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> responseCounts = new ConcurrentHashMap<>();
     private final BlockingQueue<Map<String, Object>> notifications = new LinkedBlockingQueue<>();
     private final List<Map<String, Object>> messages = new CopyOnWriteArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -123,7 +125,9 @@ public final class LineClient implements AutoCloseable {
         Map<String, Object> message = JSON.convertValue(node, OBJECT);
         messages.add(message);
         if (node.has("id") && !node.has("method")) {
-            future(node.get("id").toString()).complete(message);
+            String key = node.get("id").toString();
+            responseCounts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            future(key).complete(message);
         } else {
             notifications.add(message);
         }
@@ -214,6 +218,12 @@ public final class LineClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new AssertionError("the stream ended before the response to request " + key(id) + " arrived");
         }
+    }
+
+    /** How many responses to {@code id} arrived so far (JSON-RPC allows one; a count shows a duplicate). */
+    public int responseCount(Object id) {
+        AtomicInteger count = responseCounts.get(key(id));
+        return count == null ? 0 : count.get();
     }
 
     /** Whether a response to {@code id} arrives within {@code within}. */

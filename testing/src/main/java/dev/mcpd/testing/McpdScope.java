@@ -146,6 +146,11 @@ public final class McpdScope implements AutoCloseable {
         return builder;
     }
 
+    /** A builder for mcpd with {@code args}, with exactly this scope's environment (to start it otherwise). */
+    public ProcessBuilder builder(String... args) {
+        return builder(command(args), Map.of());
+    }
+
     /** Starts mcpd with {@code args}: stdio as lines, stderr into a file of the state dir. */
     public McpdProcess start(String... args) throws IOException {
         return start(Map.of(), args);
@@ -218,6 +223,28 @@ public final class McpdScope implements AutoCloseable {
 
     // ---- the daemon ----
 
+    /**
+     * The {@code structuredContent} of {@code daemon_status}, asked over a raw connection of its own to the daemon's
+     * socket (after the daemon's hello, B-W2; it appears in its own answer, then closes).
+     */
+    public Map<String, Object> daemonStatus(Duration within) throws IOException, InterruptedException {
+        try (LineClient client = connect()) {
+            client.awaitLine(line -> line.contains("\"mcpd\""), within);
+            return client.daemonStatus(within);
+        }
+    }
+
+    /** The calls the daemon has in flight for the client whose proxy is {@code proxyPid}; 0 when it has no such client. */
+    public int inFlightCalls(long proxyPid, Duration within) throws IOException, InterruptedException {
+        Object clients = daemonStatus(within).get("clients");
+        if (!(clients instanceof List<?> list)) {
+            return 0;
+        }
+        return list.stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> c.get("proxyPid") instanceof Number n && n.longValue() == proxyPid)
+                .mapToInt(c -> ((Number) c.get("inFlightCalls")).intValue()).sum();
+    }
+
     /** The pid in {@code daemon.json}; empty when there is no record (yet), or it is being rewritten. */
     public Optional<Long> recordedDaemonPid() {
         try {
@@ -229,7 +256,7 @@ public final class McpdScope implements AutoCloseable {
     }
 
     /**
-     * The pids of this scope's daemon JVMs ({@code … daemon run} with this {@code MCPD_STATE_DIR}), found in
+     * The pids of this scope's daemon JVMs ({@code … daemon run} with this {@code MCPD_STATE_DIR} or one below it), found in
      * {@code /proc}: the launcher's waiting {@code sh -c 'setsid "$@"' … daemon run} carries the same words but is
      * not a daemon (ADR 0012). Empty where there is no {@code /proc}.
      */
@@ -257,7 +284,9 @@ public final class McpdScope implements AutoCloseable {
             if (!program.equals("java") && !program.endsWith("/java")) {
                 return false;
             }
-            return List.of(Files.readString(proc.resolve("environ")).split("\0")).contains("MCPD_STATE_DIR=" + stateDir);
+            String ours = "MCPD_STATE_DIR=" + stateDir;
+            return List.of(Files.readString(proc.resolve("environ")).split("\0")).stream()
+                    .anyMatch(v -> v.equals(ours) || v.startsWith(ours + "/"));
         } catch (IOException | RuntimeException e) {
             return false; // the process ended or is not ours
         }
