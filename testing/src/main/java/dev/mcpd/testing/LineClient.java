@@ -170,8 +170,14 @@ public final class LineClient implements AutoCloseable {
         return id;
     }
 
-    /** Sends a request with the given id (a number or a string; {@code params} left out when null). */
+    /**
+     * Sends a request with the given id (a number or a string; {@code params} left out when null). A numeric id moves
+     * this client's next id past it, so the ids {@link #request(String, Map)} picks never repeat it.
+     */
     public void request(Object id, String method, Map<String, ?> params) throws IOException {
+        if (id instanceof Number n) {
+            ids.getAndUpdate(next -> Math.max(next, n.longValue() + 1));
+        }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("jsonrpc", "2.0");
         message.put("id", id);

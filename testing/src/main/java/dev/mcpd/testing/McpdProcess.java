@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running mcpd process started by an {@link McpdScope} (or any process the scope adopted, such as a host shell):
- * its stdin and stdout as MCP lines ({@link #lines()}), its stderr captured in a file of the scope's state dir.
+ * its stdin and stdout as MCP lines ({@link #lines()}), its stderr captured in a file of the scope's output directory.
  * {@link #close()} ends it and its children, by pid.
  */
 public final class McpdProcess implements AutoCloseable {
