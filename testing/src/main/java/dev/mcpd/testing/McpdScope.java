@@ -185,7 +185,7 @@ public final class McpdScope implements AutoCloseable {
      */
     public McpdProcess adopt(ProcessBuilder builder) throws IOException {
         Path stderr = outputDir.resolve("stderr-" + serial.incrementAndGet() + ".txt");
-        McpdProcess process = new McpdProcess(builder.redirectError(stderr.toFile()).start(), stderr);
+        McpdProcess process = McpdProcess.of(builder.redirectError(stderr.toFile()).start(), stderr);
         started.add(process);
         return process;
     }
