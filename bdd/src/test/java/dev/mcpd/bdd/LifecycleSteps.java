@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.LineClient;
 import io.cucumber.java.After;
 import io.cucumber.java.en.And;
 import io.cucumber.java.en.Given;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -140,7 +143,7 @@ public class LifecycleSteps {
 
     @Then("the daemon answers it with an error saying the host is not running")
     public void refusedForADeadHost() throws InterruptedException {
-        String answer = client.await(line -> line.contains("\"error\""), TestTime.scaled(Duration.ofSeconds(2)));
+        String answer = client.awaitLine(line -> line.contains("\"error\""), TestTime.scaled(Duration.ofSeconds(2)));
         assertThat(answer).contains("-32600").contains("not running");
     }
 
@@ -235,7 +238,7 @@ public class LifecycleSteps {
     @And("the client's ping is answered")
     public void pingAnswered() throws Exception {
         client.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}");
-        assertThat(client.await(line -> line.contains("\"id\":7"), ANSWER)).contains("\"result\":{}");
+        assertThat(client.awaitLine(line -> line.contains("\"id\":7"), ANSWER)).contains("\"result\":{}");
     }
 
     @When("the client disconnects")
@@ -248,7 +251,7 @@ public class LifecycleSteps {
         client = world.connect();
         client.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"diag_sleep\","
                 + "\"arguments\":{\"millis\":" + seconds * 1000 + "}}}");
-        callAnswer = client.await(line -> line.contains("\"id\":3"), ANSWER.plusSeconds(seconds));
+        callAnswer = client.awaitLine(line -> line.contains("\"id\":3"), ANSWER.plusSeconds(seconds));
     }
 
     @Then("the call is answered with its result, not an error")
@@ -283,8 +286,8 @@ public class LifecycleSteps {
             LineClient session = world.connect();
             session.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"diag_hold_process\","
                     + "\"arguments\":{\"seconds\":600}}}");
-            String answer = session.await(line -> line.contains("\"id\":1"), ANSWER);
-            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(answer);
+            String answer = session.awaitLine(line -> line.contains("\"id\":1"), ANSWER);
+            Matcher pid = Pattern.compile("\"pid\":(\\d+)").matcher(answer);
             assertThat(pid.find()).as(answer).isTrue();
             long child = Long.parseLong(pid.group(1));
             world.track(child);
@@ -330,7 +333,7 @@ public class LifecycleSteps {
 
     @Then("the call is answered with a {string} error")
     public void answeredWithError(String text) throws Exception {
-        String answer = client.await(line -> line.contains("\"id\":5"), ANSWER);
+        String answer = client.awaitLine(line -> line.contains("\"id\":5"), ANSWER);
         assertThat(answer).contains("\"error\"").contains("-32002").contains(text);
         assertThat(Objects.requireNonNull(answer)).doesNotContain("\"result\"");
     }

@@ -2,23 +2,18 @@ package dev.mcpd.bdd;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.LineClient;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,51 +24,31 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LifecycleWorld {
 
-    private static final Path ROOT = Path.of(System.getProperty("mcpd.root", "..")).toAbsolutePath().normalize();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(60);
 
-    private final Map<String, String> env = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private final List<Long> strays = new ArrayList<>();
     private final List<LineClient> clients = new ArrayList<>();
+    private McpdScope scope;
     private Path stateDir;
     private Process daemon;
     private long stopSent;
     private Duration stopTook;
 
     public void prepare() throws IOException {
-        stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-life-"); // sun_path allows 107 bytes
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_STATE_DIR", stateDir.toString());
-        env.put("MCPD_ENGINES", "diagnostics");
-        env.put("MCPD_LOG_LEVEL", "debug");
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+        scope = McpdScope.create("mcpd-life-").env("MCPD_ENGINES", "diagnostics").env("MCPD_LOG_LEVEL", "debug")
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
+        stateDir = scope.stateDir();
     }
 
     public void set(String key, String value) {
-        env.put(key, value);
-    }
-
-    private ProcessBuilder mcpd(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ROOT.resolve("bin/mcpd").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        return builder;
+        scope.env(key, value);
     }
 
     /** Starts {@code mcpd daemon run} and waits until it has published its record and socket. */
     public void startDaemon() throws IOException {
-        daemon = mcpd("daemon", "run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("daemon-run.out").toFile())).start();
-        processes.add(daemon);
+        daemon = scope.track(scope.builder("daemon", "run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("daemon-run.out").toFile())).start());
         await().atMost(START).until(() -> !daemon.isAlive()
                 || (Files.exists(stateDir.resolve("daemon.json")) && Files.exists(stateDir.resolve("daemon.sock"))));
         if (!daemon.isAlive()) {
@@ -116,29 +91,20 @@ public final class LifecycleWorld {
 
     /** Starts a real proxy ({@code mcpd serve --mcp}) for host {@code hostPid} and initializes its session. */
     public LineClient startProxy(long hostPid) throws Exception {
-        ProcessBuilder builder = mcpd("serve", "--mcp");
-        builder.environment().put("MCPD_HOST_PID", Long.toString(hostPid));
-        Process proxy = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        processes.add(proxy);
-        LineClient session = new LineClient(proxy.getInputStream(), proxy.getOutputStream(), () -> {
-            proxy.getOutputStream().close();
-            proxy.destroy();
-        });
-        clients.add(session);
+        McpdProcess proxy = scope.serve(Map.of("MCPD_HOST_PID", Long.toString(hostPid)));
+        LineClient session = proxy.lines();
         session.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"mcpd-bdd\",\"version\":\"1\"}}}");
-        session.await(line -> line.contains("\"id\":1"), START);
+        session.awaitLine(line -> line.contains("\"id\":1"), START);
         session.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         return session;
     }
 
     /** A raw connection to the daemon's socket, after the daemon's hello has arrived (B-W2). */
     public LineClient connect() throws Exception {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(stateDir.resolve("daemon.sock")));
-        LineClient client = new LineClient(Channels.newInputStream(channel), Channels.newOutputStream(channel), channel);
+        LineClient client = scope.connect();
         clients.add(client);
-        client.await(line -> line.contains("\"mcpd\""), Duration.ofSeconds(10));
+        client.awaitLine(line -> line.contains("\"mcpd\""), Duration.ofSeconds(10));
         return client;
     }
 
@@ -168,7 +134,7 @@ public final class LifecycleWorld {
                 Long.toString(hostPid), marker.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(perl);
         LineClient out = new LineClient(perl.getInputStream(), perl.getOutputStream(), () -> {});
-        String ready = out.await(line -> line.startsWith("ready "), Duration.ofSeconds(10));
+        String ready = out.awaitLine(line -> line.startsWith("ready "), Duration.ofSeconds(10));
         strays.add(Long.parseLong(ready.substring("ready ".length()).trim()));
         if (mode.equals("orphan")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(marker));
@@ -177,18 +143,8 @@ public final class LifecycleWorld {
     }
 
     /** {@code daemon_status} over a raw connection of its own, which it then closes (it appears in its own answer). */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> status() throws Exception {
-        LineClient client = connect();
-        try {
-            client.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"daemon_status\",\"arguments\":{}}}");
-            String line = client.await(l -> l.contains("\"id\":1"), Duration.ofSeconds(10));
-            Map<String, Object> result = (Map<String, Object>) JSON.readValue(line, Map.class).get("result");
-            return (Map<String, Object>) result.get("structuredContent");
-        } finally {
-            client.close();
-            clients.remove(client);
-        }
+        return scope.daemonStatus(Duration.ofSeconds(10));
     }
 
     /** The clients {@code daemon_status} lists. */
@@ -198,15 +154,12 @@ public final class LifecycleWorld {
     }
 
     /** {@code mcpd daemon status --json}, as a person types it. */
-    @SuppressWarnings("unchecked")
     public Map<String, Object> statusFromTheCommandLine() throws Exception {
-        Process process = mcpd("daemon", "status", "--json").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError("mcpd daemon status --json failed: " + new String(out, StandardCharsets.UTF_8));
+        McpdScope.Result status = scope.run(Duration.ofSeconds(60), "daemon", "status", "--json");
+        if (status.exitCode() != 0) {
+            throw new AssertionError("mcpd daemon status --json failed: " + status.stdout());
         }
-        return JSON.readValue(out, Map.class);
+        return LineClient.parseObject(status.stdout());
     }
 
     /** Sends SIGTERM to the daemon and remembers when. */
@@ -236,20 +189,16 @@ public final class LifecycleWorld {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         List<Process> reversed = new ArrayList<>(processes);
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         for (Process process : reversed) {
             process.destroy();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }
-        Optional.ofNullable(stateDir).filter(Files::exists).ifPresent(dir -> {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a temp dir left behind is harmless
-            }
-        });
+        if (scope != null) {
+            scope.close();
+        }
     }
 
     /** Remembers a process the daemon or a phantom started, to kill it afterwards should it still run. */

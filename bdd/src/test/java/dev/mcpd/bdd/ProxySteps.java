@@ -1,19 +1,24 @@
 package dev.mcpd.bdd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.domain.model.DaemonRecord;
+import dev.mcpd.testing.McpdProcess;
 import io.cucumber.java.After;
+import io.cucumber.java.Scenario;
 import io.cucumber.java.en.And;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Steps of {@code cold_start.feature}, {@code host_exit.feature} and {@code proxy_survives_daemon_restart.feature},
@@ -22,15 +27,16 @@ import java.util.Objects;
 public class ProxySteps {
 
     private final ProxyWorld world = new ProxyWorld();
-    private List<ProxyWorld.Proxy> together = List.of();
-    private ProxyWorld.Proxy proxy;
-    private ProxyWorld.Proxy host;
+    private List<McpdProcess> together = List.of();
+    private McpdProcess proxy;
+    private McpdProcess host;
+    private long hostsProxy;
     private Process standIn;
     private long oldDaemon;
-    private int inFlight;
+    private long inFlight;
 
     @After("@proxy")
-    public void cleanUp(io.cucumber.java.Scenario scenario) throws Exception {
+    public void cleanUp(Scenario scenario) throws Exception {
         if (scenario.isFailed()) {
             world.keepLogs(scenario.getName());
         }
@@ -57,26 +63,25 @@ public class ProxySteps {
     @When("{int} proxies start at the same instant")
     public void proxiesStartTogether(int n) throws Exception {
         together = world.startProxiesTogether(n);
-        for (ProxyWorld.Proxy p : together) {
-            p.send(Json.object("jsonrpc", "2.0", "id", 1, "method", "initialize", "params",
-                    Json.object("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                            "clientInfo", Json.object("name", "bdd", "version", "1"))));
+        for (McpdProcess p : together) {
+            p.lines().request(1, "initialize", Json.object("protocolVersion", "2025-06-18", "capabilities", Map.of(),
+                    "clientInfo", Json.object("name", "bdd", "version", "1")));
         }
     }
 
     @Then("within {int} seconds every proxy is served by the same daemon")
     public void allOnOneDaemon(int seconds) throws Exception {
         Duration within = Duration.ofSeconds(seconds);
-        for (ProxyWorld.Proxy p : together) {
-            assertThat(p.awaitResponse(1, within)).as("proxy %d initialized", p.pid()).isPresent();
+        for (McpdProcess p : together) {
+            assertThat(p.lines().response(1, within)).as("proxy %d initialized", p.pid()).isPresent();
         }
-        List<Long> served = new java.util.ArrayList<>();
-        for (ProxyWorld.Proxy p : together) {
-            served.add(((Number) p.status(within).get("pid")).longValue());
+        List<Long> served = new ArrayList<>();
+        for (McpdProcess p : together) {
+            served.add(((Number) status(p, within).get("pid")).longValue());
         }
         assertThat(served).as("the daemon pid each proxy's daemon_status reports").hasSize(together.size())
                 .containsOnly(served.getFirst());
-        assertThat(together.stream().map(ProxyWorld.Proxy::pid).toList()).as("no proxy serves itself")
+        assertThat(together.stream().map(McpdProcess::pid).toList()).as("no proxy serves itself")
                 .doesNotContain(served.getFirst());
         oldDaemon = served.getFirst();
     }
@@ -125,8 +130,8 @@ public class ProxySteps {
 
     @Then("within {int} seconds the proxy is served by a new daemon")
     public void servedByNewDaemon(int seconds) throws Exception {
-        proxy.initialize();
-        long pid = ((Number) proxy.status(Duration.ofSeconds(seconds)).get("pid")).longValue();
+        initialize(proxy);
+        long pid = ((Number) status(proxy, Duration.ofSeconds(seconds)).get("pid")).longValue();
         assertThat(pid).isNotEqualTo(oldDaemon).isNotEqualTo(proxy.pid());
         assertThat(world.daemonProcesses()).containsExactly(pid);
         oldDaemon = pid;
@@ -144,14 +149,14 @@ public class ProxySteps {
 
     @Then("the proxy answers a ping within {int} seconds")
     public void answersPing(int seconds) throws Exception {
-        int id = proxy.request("ping", null);
-        assertThat(proxy.awaitResponse(id, Duration.ofSeconds(seconds))).isPresent()
+        long id = proxy.lines().request("ping", null);
+        assertThat(proxy.lines().response(id, Duration.ofSeconds(seconds))).isPresent()
                 .get().satisfies(r -> assertThat(r).containsKey("result"));
     }
 
     @And("the proxy said once on stderr that the daemon is version {string} and it serves in-process")
     public void saidOnStderr(String version) throws Exception {
-        List<String> lines = proxy.stderrText().lines().toList();
+        List<String> lines = proxy.stderr().lines().toList();
         assertThat(lines).hasSize(1);
         assertThat(lines.getFirst()).contains(version).contains("in-process");
     }
@@ -164,11 +169,8 @@ public class ProxySteps {
 
     @And("the daemon of version {string} was asked to stop, as it served no other session")
     public void fakeAskedToStop(String version) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (world.fake().stopReason() == null && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
-        assertThat(world.fake().stopReason()).contains("replaced by mcpd version");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(world.fake().stopReason()).contains("replaced by mcpd version"));
     }
 
     // ---- host exit (B-G1, B-G2) ----
@@ -176,28 +178,26 @@ public class ProxySteps {
     @Given("a host that started a proxy which has answered it")
     public void hostWithProxy() throws Exception {
         host = world.startHostWithProxy();
-        int id = host.request("ping", null);
-        assertThat(host.awaitResponse(id, Duration.ofSeconds(60))).isPresent();
-        assertThat(host.announcedPid).as("the host printed its proxy's pid").isPositive();
-        assertThat(ProcessHandle.of(host.announcedPid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
-                .as("the proxy is the host's child").contains(host.process.pid());
+        long id = host.lines().request("ping", null);
+        assertThat(host.lines().response(id, Duration.ofSeconds(60))).isPresent();
+        hostsProxy = ProxyWorld.announcedPid(host, Duration.ofSeconds(5));
+        assertThat(hostsProxy).as("the host printed its proxy's pid").isPositive();
+        assertThat(ProcessHandle.of(hostsProxy).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .as("the proxy is the host's child").contains(host.pid());
     }
 
     @When("the host is killed with SIGKILL")
     public void killHost() throws Exception {
-        ProxyWorld.kill(host.process.pid(), "KILL");
-        host.process.waitFor();
+        ProxyWorld.kill(host.pid(), "KILL");
+        host.process().waitFor();
     }
 
     @Then("the proxy exits within {int} seconds")
     public void proxyExits(int seconds) throws Exception {
-        long pid = host != null ? host.announcedPid : proxy.pid();
-        long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (ProxyWorld.isRunning(pid) && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
-        assertThat(ProxyWorld.isRunning(pid)).as("proxy pid %d still runs %d s after its host went, its stdin still open",
-                pid, seconds).isFalse();
+        long pid = host != null ? hostsProxy : proxy.pid();
+        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(ProxyWorld.isRunning(pid)).as("proxy pid %d still runs %d s after its host went, its stdin"
+                        + " still open", pid, seconds).isFalse());
     }
 
     @Given("a proxy whose host is named by MCPD_HOST_PID and which has answered it")
@@ -205,8 +205,8 @@ public class ProxySteps {
         standIn = world.startStandIn();
         world.set("MCPD_HOST_PID", Long.toString(standIn.pid()));
         proxy = world.startProxy();
-        int id = proxy.request("ping", null);
-        assertThat(proxy.awaitResponse(id, Duration.ofSeconds(60))).isPresent();
+        long id = proxy.lines().request("ping", null);
+        assertThat(proxy.lines().response(id, Duration.ofSeconds(60))).isPresent();
     }
 
     @When("the named host is killed with SIGKILL")
@@ -223,7 +223,7 @@ public class ProxySteps {
     @Then("the proxy exits with status {int} within {int} seconds")
     public void exitsWithStatus(int status, int seconds) throws Exception {
         assertThat(proxy.awaitExit(Duration.ofSeconds(seconds))).as("the proxy ended").isTrue();
-        assertThat(proxy.process.exitValue()).isEqualTo(status);
+        assertThat(proxy.process().exitValue()).isEqualTo(status);
     }
 
     // ---- daemon restart (B-G3..G5) ----
@@ -231,22 +231,28 @@ public class ProxySteps {
     @Given("a proxy whose session is served by the daemon")
     public void proxyOnDaemon() throws Exception {
         proxy = world.startProxy();
-        proxy.initialize();
-        Map<String, Object> status = proxy.status(Duration.ofSeconds(60));
+        initialize(proxy);
+        Map<String, Object> status = status(proxy, Duration.ofSeconds(60));
         oldDaemon = ((Number) status.get("pid")).longValue();
         assertThat(oldDaemon).as("served by a daemon, not in-process").isNotEqualTo(proxy.pid());
     }
 
     @And("a call to a read-only tool that takes {int} seconds is in flight")
     public void readOnlyInFlight(int seconds) throws Exception {
-        inFlight = proxy.callTool("diag_sleep", Json.object("millis", seconds * 1000));
-        Thread.sleep(300); // the call has reached the daemon
+        inFlight = callTool("diag_sleep", Json.object("millis", seconds * 1000));
+        awaitTheCallAtTheDaemon();
     }
 
     @And("a call to a tool that changes state and takes {int} seconds is in flight")
     public void writeInFlight(int seconds) throws Exception {
-        inFlight = proxy.callTool("diag_write", Json.object("millis", seconds * 1000));
-        Thread.sleep(300);
+        inFlight = callTool("diag_write", Json.object("millis", seconds * 1000));
+        awaitTheCallAtTheDaemon();
+    }
+
+    /** Until the daemon's status counts the call in flight for this proxy's client: it has reached the daemon. */
+    private void awaitTheCallAtTheDaemon() {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> world.scope().inFlightCalls(proxy.pid(), Duration.ofSeconds(5)) >= 1);
     }
 
     @When("the daemon is killed with {word}")
@@ -256,43 +262,57 @@ public class ProxySteps {
 
     @Then("the call in flight is answered within {int} seconds")
     public void inFlightAnswered(int seconds) throws Exception {
-        assertThat(proxy.awaitResponse(inFlight, Duration.ofSeconds(seconds))).as("the in-flight call's answer").isPresent();
-        Thread.sleep(200);
-        assertThat(proxy.responsesTo(inFlight)).as("answered exactly once").hasSize(1);
+        assertThat(proxy.lines().response(inFlight, Duration.ofSeconds(seconds))).as("the in-flight call's answer").isPresent();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(proxy.lines().responseCount(inFlight)).as("answered exactly once").isEqualTo(1));
     }
 
     @Then("the call in flight is answered within {int} seconds with an error saying it may have run")
     public void inFlightAnsweredWithError(int seconds) throws Exception {
-        Map<String, Object> answer = proxy.awaitResponse(inFlight, Duration.ofSeconds(seconds)).orElseThrow();
+        Map<String, Object> answer = proxy.lines().response(inFlight, Duration.ofSeconds(seconds)).orElseThrow();
         assertThat(answer).containsKey("error");
         assertThat(Json.asString(Json.asObject(answer.get("error")).get("message"))).contains("may have run");
     }
 
     @And("the next call succeeds within {int} seconds")
     public void nextCallSucceeds(int seconds) throws Exception {
-        int id = proxy.callTool("diag_echo", Json.object("text", "still here"));
-        Map<String, Object> answer = proxy.awaitResponse(id, Duration.ofSeconds(seconds)).orElseThrow();
+        long id = callTool("diag_echo", Json.object("text", "still here"));
+        Map<String, Object> answer = proxy.lines().response(id, Duration.ofSeconds(seconds)).orElseThrow();
         assertThat(answer).containsKey("result");
         assertThat(Json.asObject(answer.get("result"))).containsEntry("isError", false);
     }
 
     @And("within {int} seconds the session is served by a new daemon whose status lists this proxy")
     public void backOnADaemon(int seconds) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        Map<String, Object> status = null;
-        while (System.nanoTime() < until) {
-            status = proxy.status(Duration.ofSeconds(5));
-            long pid = ((Number) status.get("pid")).longValue();
-            if (pid != proxy.pid() && pid != oldDaemon) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        AtomicReference<Map<String, Object>> last = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last.set(status(proxy, Duration.ofSeconds(5)));
+            long pid = ((Number) last.get().get("pid")).longValue();
+            return pid != proxy.pid() && pid != oldDaemon;
+        });
+        Map<String, Object> status = last.get();
         assertThat(status).isNotNull();
         long pid = ((Number) status.get("pid")).longValue();
         assertThat(pid).as("daemon_status comes from a new daemon").isNotEqualTo(proxy.pid()).isNotEqualTo(oldDaemon);
         List<Object> clients = Json.asArray(status.get("clients"));
         assertThat(clients).as("the new daemon lists this proxy").anySatisfy(c ->
                 assertThat(Objects.equals(((Number) Json.asObject(c).get("proxyPid")).longValue(), proxy.pid())).isTrue());
+    }
+
+    // ---- helpers ----
+
+    /** Initializes the MCP session, as a host does first. */
+    private static void initialize(McpdProcess p) throws Exception {
+        p.lines().initialize("bdd", Duration.ofSeconds(60));
+    }
+
+    /** {@code daemon_status} through {@code p}: who serves the session. */
+    private static Map<String, Object> status(McpdProcess p, Duration within) throws Exception {
+        return p.lines().daemonStatus(within);
+    }
+
+    /** Sends a {@code tools/call} through the proxy without waiting; its id. */
+    private long callTool(String tool, Map<String, Object> arguments) throws Exception {
+        return proxy.lines().request("tools/call", Json.object("name", tool, "arguments", arguments));
     }
 }

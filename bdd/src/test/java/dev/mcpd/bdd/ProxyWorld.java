@@ -11,6 +11,8 @@ import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,8 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,170 +37,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The driver of the proxy features ({@code cold_start}, {@code host_exit}, {@code proxy_survives_daemon_restart}):
- * real {@code bin/mcpd serve --mcp} processes with the minimal environment a host gives, a private state dir,
- * real daemons. Everything it starts it ends, by pid.
+ * real {@code bin/mcpd serve --mcp} processes in a private {@link McpdScope} (the minimal environment a host gives,
+ * a private state dir, real daemons). Everything it starts it ends, by pid.
  */
 public final class ProxyWorld {
 
-    private static final Path ROOT = Path.of(System.getProperty("mcpd.root", "..")).toAbsolutePath().normalize();
     static final JacksonJsonCodec CODEC = new JacksonJsonCodec();
 
-    private final Map<String, String> env = new LinkedHashMap<>();
-    private final List<Proxy> proxies = new CopyOnWriteArrayList<>();
-    private final List<Process> others = new CopyOnWriteArrayList<>();
-    private final AtomicInteger ids = new AtomicInteger(100);
-    private Path stateDir;
+    private McpdScope scope;
     private FakeDaemon fake;
 
     public void start() throws IOException {
-        stateDir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-proxy-bdd-");
-        for (String key : List.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")) {
-            if (System.getenv(key) != null) {
-                env.put(key, System.getenv(key));
-            }
-        }
-        env.put("MCPD_STATE_DIR", stateDir.toString());
-        env.put("MCPD_ENGINES", "diagnostics");
-        env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
-        env.put("MCPD_CONNECT_TIMEOUT", "60s");
+        scope = McpdScope.create("mcpd-proxy-bdd-").env("MCPD_ENGINES", "diagnostics")
+                .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s").env("MCPD_CONNECT_TIMEOUT", "60s");
     }
 
     public void set(String key, String value) {
-        env.put(key, value);
+        scope.env(key, value);
     }
 
     public Path stateDir() {
-        return stateDir;
+        return scope.stateDir();
+    }
+
+    public McpdScope scope() {
+        return scope;
     }
 
     // ---- proxies ----
 
     /** A running {@code mcpd serve --mcp}, its stdin held by this test, its stdout read line by line. */
-    public final class Proxy {
-        final Process process;
-        final OutputStream stdin;
-        final List<Map<String, Object>> messages = new CopyOnWriteArrayList<>();
-        final Path stderr;
-        /** A number printed on stdout (a host shell prints its proxy's pid first). */
-        volatile long announcedPid;
-
-        Proxy(Process process, Path stderr) {
-            this.process = process;
-            this.stdin = process.getOutputStream();
-            this.stderr = stderr;
-            Thread.ofVirtual().name("proxy-stdout-" + process.pid()).start(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        byte[] bytes = line.getBytes(UTF_8);
-                        Object parsed = CODEC.parse(bytes, 0, bytes.length);
-                        if (parsed instanceof Number n) {
-                            announcedPid = n.longValue();
-                        } else {
-                            messages.add(Json.asObject(parsed));
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the proxy ended
-                }
-            });
-        }
-
-        public long pid() {
-            return process.pid();
-        }
-
-        public synchronized void send(Map<String, Object> message) throws IOException {
-            stdin.write(CODEC.write(message));
-            stdin.write('\n');
-            stdin.flush();
-        }
-
-        /** Sends a request and returns its id. */
-        public int request(String method, Map<String, Object> params) throws IOException {
-            int id = ids.incrementAndGet();
-            send(Json.object("jsonrpc", "2.0", "id", id, "method", method, "params", params));
-            return id;
-        }
-
-        public int callTool(String tool, Map<String, Object> arguments) throws IOException {
-            return request("tools/call", Json.object("name", tool, "arguments", arguments));
-        }
-
-        public List<Map<String, Object>> responsesTo(int id) {
-            return messages.stream().filter(m -> m != null && !m.containsKey("method") && m.get("id") instanceof Number n
-                    && n.intValue() == id).toList();
-        }
-
-        /** The response to {@code id}, waiting at most {@code within}; empty if none came. */
-        public Optional<Map<String, Object>> awaitResponse(int id, Duration within) throws InterruptedException {
-            long until = System.nanoTime() + within.toNanos();
-            while (System.nanoTime() < until) {
-                List<Map<String, Object>> found = responsesTo(id);
-                if (!found.isEmpty()) {
-                    return Optional.of(found.getFirst());
-                }
-                Thread.sleep(5);
-            }
-            return Optional.empty();
-        }
-
-        /** Initializes the MCP session, as a host does first. */
-        public void initialize() throws IOException, InterruptedException {
-            int id = request("initialize", Json.object("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                    "clientInfo", Json.object("name", "bdd", "version", "1")));
-            awaitResponse(id, Duration.ofSeconds(60)).orElseThrow(() -> new IllegalStateException("no initialize answer"));
-            send(Json.object("jsonrpc", "2.0", "method", "notifications/initialized"));
-        }
-
-        /** {@code daemon_status} through this proxy: who serves the session. */
-        public Map<String, Object> status(Duration within) throws IOException, InterruptedException {
-            int id = callTool("daemon_status", Map.of());
-            Map<String, Object> response = awaitResponse(id, within)
-                    .orElseThrow(() -> new IllegalStateException("no daemon_status answer within " + within));
-            return Json.asObject(Json.asObject(response.get("result")).get("structuredContent"));
-        }
-
-        public String stderrText() throws IOException {
-            return Files.exists(stderr) ? Files.readString(stderr) : "";
-        }
-
-        public void closeStdin() throws IOException {
-            stdin.close();
-        }
-
-        public boolean awaitExit(Duration within) throws InterruptedException {
-            return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    public Proxy startProxy() throws IOException {
-        return startProxy(env);
+    public McpdProcess startProxy() throws IOException {
+        return scope.serve();
     }
 
     /** A proxy started with more arguments, e.g. {@code --connect tcp://…}. */
-    public Proxy startProxy(String... serveArgs) throws IOException {
-        return startProxy(env, serveArgs);
-    }
-
-    private Proxy startProxy(Map<String, String> environment, String... serveArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/mcpd").toString(), "serve", "--mcp"));
-        command.addAll(List.of(serveArgs));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        Path stderr = stateDir.resolve("proxy-stderr-" + System.nanoTime() + ".txt");
-        builder.redirectError(stderr.toFile());
-        Proxy proxy = new Proxy(builder.start(), stderr);
-        proxies.add(proxy);
-        return proxy;
+    public McpdProcess startProxy(String... serveArgs) throws IOException {
+        return scope.serve(serveArgs);
     }
 
     /** Starts {@code n} proxies as close to the same instant as this JVM can: one thread each, released together. */
-    public List<Proxy> startProxiesTogether(int n) throws InterruptedException {
+    public List<McpdProcess> startProxiesTogether(int n) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(n);
         CountDownLatch go = new CountDownLatch(1);
-        List<Proxy> started = new CopyOnWriteArrayList<>();
+        List<McpdProcess> started = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             threads.add(Thread.ofPlatform().start(() -> {
@@ -223,78 +103,37 @@ public final class ProxyWorld {
 
     /**
      * A host: a shell that starts a proxy in the background on its own stdin (held open by this test too, as a
-     * sibling would) and prints the proxy's pid. Returns the host's side: stdin and stdout are the proxy's, its
-     * process is the host's, {@link Proxy#announcedPid} the proxy's.
+     * sibling would) and prints the proxy's pid first. Returns the host's side: stdin and stdout are the proxy's,
+     * the process is the host's; {@link #announcedPid} reads the proxy's.
      */
-    public Proxy startHostWithProxy() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c",
-                "exec 3<&0; \"$0\" serve --mcp <&3 3<&- & echo $!; wait", ROOT.resolve("bin/mcpd").toString());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.redirectError(stateDir.resolve("host-stderr.txt").toFile());
-        Process host = builder.start();
-        others.add(host);
-        return new Proxy(host, stateDir.resolve("host-stderr.txt"));
+    public McpdProcess startHostWithProxy() throws IOException {
+        return scope.adopt(scope.builder(List.of("bash", "-c", "exec 3<&0; \"$0\" serve --mcp <&3 3<&- & echo $!; wait",
+                scope.root().resolve("bin/mcpd").toString()), Map.of()));
+    }
+
+    /** The pid a host shell printed before its proxy's first line. */
+    public static long announcedPid(McpdProcess host, Duration within) throws InterruptedException {
+        return Long.parseLong(host.lines().awaitLine(line -> line.matches("\\d+"), within));
     }
 
     /** Starts a plain process standing in for a host ({@code sleep}); the caller kills it. */
     public Process startStandIn() throws IOException {
-        Process p = new ProcessBuilder("sleep", "600").start();
-        others.add(p);
-        return p;
+        return scope.track(new ProcessBuilder("sleep", "600").start());
     }
 
     // ---- daemons ----
 
     public Optional<DaemonRecord> record() {
-        return new FileStateDirectory(stateDir).readRecord();
+        return new FileStateDirectory(scope.stateDir()).readRecord();
     }
 
     /** The pids of the daemon processes of this scope ({@code mcpd daemon run} with this state dir). */
     public List<Long> daemonProcesses() {
-        List<Long> found = new ArrayList<>();
-        try (var dirs = Files.list(Path.of("/proc"))) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String raw = Files.readString(dir.resolve("cmdline"));
-                    String cmdline = raw.replace('\0', ' ');
-                    if (!cmdline.contains("dev.mcpd.bootstrap.Main daemon run") && !cmdline.contains(" daemon run")) {
-                        continue;
-                    }
-                    // the JVM only: the launcher's waiting `sh -c 'setsid "$@"' … daemon run` carries the same words
-                    // (ADR 0012) but is not a daemon
-                    String program = raw.split("\0", 2)[0];
-                    if (!program.equals("java") && !program.endsWith("/java")) {
-                        continue;
-                    }
-                    String environ = Files.readString(dir.resolve("environ"));
-                    if (List.of(environ.split("\0")).contains("MCPD_STATE_DIR=" + stateDir)) {
-                        found.add(Long.parseLong(dir.getFileName().toString()));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the process ended or is not ours
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return found;
+        return scope.daemonPids();
     }
 
     public int mcpd(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ROOT.resolve("bin/mcpd").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("mcpd " + String.join(" ", args) + " did not finish");
-        }
-        return p.exitValue();
+        return scope.run(Duration.ofSeconds(60), args).exitCode();
     }
 
     /**
@@ -317,7 +156,7 @@ public final class ProxyWorld {
 
     /** A daemon of another build, in this JVM: listens on the scope's socket, writes a record naming this JVM. */
     public void startFakeDaemon(String version) throws IOException {
-        fake = new FakeDaemon(stateDir, version);
+        fake = new FakeDaemon(scope.stateDir(), version);
     }
 
     public FakeDaemon fake() {
@@ -408,46 +247,19 @@ public final class ProxyWorld {
 
     /** Copies the scope's logs to {@code target/failed-scenarios/} for a failed scenario. */
     public void keepLogs(String scenario) throws IOException {
-        Path into = Path.of("target", "failed-scenarios", scenario.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + System.nanoTime());
-        Files.createDirectories(into);
-        try (var files = Files.list(stateDir)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".txt")).toList()) {
-                Files.copy(f, into.resolve(f.getFileName()));
-            }
-        }
+        scope.keepLogs(Path.of("target", "failed-scenarios", scenario.replaceAll("[^A-Za-z0-9_-]", "_") + "-" + System.nanoTime()));
     }
 
+    /** Ends every proxy, host and daemon of the scenario (the daemons with SIGTERM first: their ordered shutdown, B-E1). */
     public void cleanUp() throws IOException, InterruptedException {
-        if (stateDir == null) {
+        if (scope == null) {
             return;
-        }
-        for (Proxy proxy : proxies) {
-            proxy.process.destroyForcibly();
-        }
-        for (Process other : others) {
-            other.descendants().forEach(ProcessHandle::destroyForcibly);
-            other.destroyForcibly();
         }
         if (fake != null) {
             fake.close();
-            Files.deleteIfExists(stateDir.resolve("daemon.json"));
-            Files.deleteIfExists(stateDir.resolve("daemon.sock"));
+            Files.deleteIfExists(scope.file("daemon.json"));
+            Files.deleteIfExists(scope.socket());
         }
-        for (Proxy proxy : proxies) {
-            proxy.process.waitFor(10, TimeUnit.SECONDS);
-        }
-        for (long pid : daemonProcesses()) {
-            kill(pid, "TERM"); // the daemon's ordered shutdown (B-E1), without starting a CLI JVM per scenario
-        }
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!daemonProcesses().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        for (long pid : daemonProcesses()) {
-            kill(pid, "KILL");
-        }
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        scope.close();
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
 /** Steps of {@code socket_close_speed.feature}; every bound is scaled by {@code mcpd.test.time.multiplier}. */
 public class SocketCloseSteps {
 
-    private final DaemonWorld world = new DaemonWorld();
+    private final TransportWorld world = new TransportWorld();
     private Process peer;
     private Duration stopTook;
 
@@ -57,12 +57,12 @@ public class SocketCloseSteps {
 
     @When("the daemon answers the peer and is done with the connection")
     public void handlerReturns() {
-        world.handlerEnds(DaemonWorld.Ending.RETURN);
+        world.handlerEnds(TransportWorld.Ending.RETURN);
     }
 
     @When("the handler writes a response and then fails")
     public void handlerFails() {
-        world.handlerEnds(DaemonWorld.Ending.FAIL);
+        world.handlerEnds(TransportWorld.Ending.FAIL);
     }
 
     @When("the server is stopped forcefully")

@@ -8,6 +8,7 @@ import dev.mcpd.application.mcp.Json;
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.testing.McpdProcess;
 import io.cucumber.java.After;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
@@ -27,7 +28,7 @@ import java.util.Map;
 public class TcpSteps {
 
     private final ProxyWorld world = new ProxyWorld();
-    private ProxyWorld.Proxy proxy;
+    private McpdProcess proxy;
     private Map<String, Object> status;
     private Socket client;
     private BufferedReader clientIn;
@@ -62,8 +63,8 @@ public class TcpSteps {
     public void proxyOverTcp() throws Exception {
         proxy = world.startProxy("--connect", tcpEndpoint().toString(), "--token-file",
                 world.stateDir().resolve("daemon.json").toString());
-        proxy.initialize();
-        status = proxy.status(Duration.ofSeconds(30));
+        proxy.lines().initialize("bdd", Duration.ofSeconds(60));
+        status = proxy.lines().daemonStatus(Duration.ofSeconds(30));
     }
 
     @Then("daemon_status answers from the daemon listening on TCP")

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -57,6 +58,7 @@ public final class LineClient implements AutoCloseable {
     private final AutoCloseable resource;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Map<String, Object>>> responses = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> responseCounts = new ConcurrentHashMap<>();
     private final BlockingQueue<Map<String, Object>> notifications = new LinkedBlockingQueue<>();
     private final List<Map<String, Object>> messages = new CopyOnWriteArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -123,7 +125,9 @@ public final class LineClient implements AutoCloseable {
         Map<String, Object> message = JSON.convertValue(node, OBJECT);
         messages.add(message);
         if (node.has("id") && !node.has("method")) {
-            future(node.get("id").toString()).complete(message);
+            String key = node.get("id").toString();
+            responseCounts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            future(key).complete(message);
         } else {
             notifications.add(message);
         }
@@ -166,8 +170,14 @@ public final class LineClient implements AutoCloseable {
         return id;
     }
 
-    /** Sends a request with the given id (a number or a string; {@code params} left out when null). */
+    /**
+     * Sends a request with the given id (a number or a string; {@code params} left out when null). A numeric id moves
+     * this client's next id past it, so the ids {@link #request(String, Map)} picks never repeat it.
+     */
     public void request(Object id, String method, Map<String, ?> params) throws IOException {
+        if (id instanceof Number n) {
+            ids.getAndUpdate(next -> Math.max(next, n.longValue() + 1));
+        }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("jsonrpc", "2.0");
         message.put("id", id);
@@ -216,6 +226,12 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** How many responses to {@code id} arrived so far (JSON-RPC allows one; a count shows a duplicate). */
+    public int responseCount(Object id) {
+        AtomicInteger count = responseCounts.get(key(id));
+        return count == null ? 0 : count.get();
+    }
+
     /** Whether a response to {@code id} arrives within {@code within}. */
     public boolean answeredWithin(Object id, Duration within) throws InterruptedException {
         return response(id, within).isPresent();
@@ -249,7 +265,7 @@ public final class LineClient implements AutoCloseable {
         return (Map<String, Object>) response.get("result");
     }
 
-    /** The {@code structuredContent} of {@code daemon_status} (B-L6): who is connected, calls in flight, the engines. */
+    /** The {@code structuredContent} of the admin engine's {@code daemon_status}: who is connected, calls in flight, the engines. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> daemonStatus(Duration within) throws IOException, InterruptedException {
         return (Map<String, Object>) callTool("daemon_status", Map.of(), within).get("structuredContent");

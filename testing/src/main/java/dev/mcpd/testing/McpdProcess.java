@@ -9,46 +9,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One running mcpd process started by an {@link McpdScope} (or any process the scope adopted, such as a host shell):
- * its stdin and stdout as MCP lines ({@link #lines()}), its stderr captured in a file of the scope's state dir.
+ * the {@link Process}, its stdin and stdout as JSON-RPC lines ({@link #lines()}: send requests, await responses, see
+ * the end of its stdout), and the file of the scope's output directory its stderr goes to ({@link #stderrFile()}).
  * {@link #close()} ends it and its children, by pid.
  */
-public final class McpdProcess implements AutoCloseable {
+public record McpdProcess(Process process, Path stderrFile, LineClient lines) implements AutoCloseable {
 
     private static final long GRACE_SECONDS = 5;
     private static final Duration GRACE = Duration.ofSeconds(GRACE_SECONDS);
 
-    private final Process process;
-    private final Path stderr;
-    private final LineClient lines;
-
-    McpdProcess(Process process, Path stderr) {
-        this.process = process;
-        this.stderr = stderr;
-        this.lines = LineClient.ofProcess(process);
-    }
-
-    /** The process (for {@code onExit}, {@code descendants}, exit codes). */
-    public Process process() {
-        return process;
+    /** {@code process} with its stdin and stdout as lines, its stderr in {@code stderrFile} (null: not captured). */
+    static McpdProcess of(Process process, Path stderrFile) {
+        return new McpdProcess(process, stderrFile, LineClient.ofProcess(process));
     }
 
     public long pid() {
         return process.pid();
     }
 
-    /** Its stdin and stdout as JSON-RPC lines: send requests, await responses, see the end of its stdout. */
-    public LineClient lines() {
-        return lines;
-    }
-
-    /** The file its stderr goes to, or null when stderr was not captured. */
-    public Path stderrFile() {
-        return stderr;
-    }
-
     /** What it wrote on stderr so far (empty when nothing, or not captured). */
     public String stderr() throws IOException {
-        return stderr != null && Files.exists(stderr) ? Files.readString(stderr) : "";
+        return stderrFile != null && Files.exists(stderrFile) ? Files.readString(stderrFile) : "";
     }
 
     /** Closes its stdin, as a host that goes away does (MCP stdio transport: the server then exits). */

@@ -27,7 +27,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * and the test's settings, and every process started in it. {@link #start}, {@link #serve} and {@link #run} launch the
  * real mcpd: {@code bin/mcpd} (which builds the jar when stale), or {@code java -jar bootstrap/target/mcpd.jar} after
  * {@link #launchByJar()}. {@link #close()} ends everything it started and every daemon of the scope, by pid, and
- * removes the state dir.
+ * removes the state dir and the output directory.
  */
 public final class McpdScope implements AutoCloseable {
 
@@ -40,15 +40,17 @@ public final class McpdScope implements AutoCloseable {
 
     private final Path root;
     private final Path stateDir;
+    private final Path outputDir;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<McpdProcess> started = new CopyOnWriteArrayList<>();
     private final List<Process> others = new CopyOnWriteArrayList<>();
     private final AtomicLong serial = new AtomicLong();
     private boolean byJar;
 
-    private McpdScope(Path root, Path stateDir) {
+    private McpdScope(Path root, Path stateDir, Path outputDir) {
         this.root = root;
         this.stateDir = stateDir;
+        this.outputDir = outputDir;
         for (String key : HOST_VARIABLES) {
             String value = System.getenv(key);
             if (value != null) {
@@ -63,11 +65,15 @@ public final class McpdScope implements AutoCloseable {
         return create(repositoryRoot(), prefix);
     }
 
-    /** A scope of the repository at {@code root} (which holds {@code bin/mcpd}). */
+    /**
+     * A scope of the repository at {@code root} (which holds {@code bin/mcpd}). What its processes write on stderr goes
+     * to a second directory beside the state dir, so that the state dir holds only what mcpd puts there.
+     */
     public static McpdScope create(Path root, String prefix) throws IOException {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), prefix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return new McpdScope(root.toAbsolutePath().normalize(), dir);
+        Path output = Files.createDirectory(Path.of(dir + "-output"));
+        return new McpdScope(root.toAbsolutePath().normalize(), dir, output);
     }
 
     /** The repository root: system property {@code mcpd.root} (set by the bdd and bootstrap builds), else {@code ..}. */
@@ -146,7 +152,12 @@ public final class McpdScope implements AutoCloseable {
         return builder;
     }
 
-    /** Starts mcpd with {@code args}: stdio as lines, stderr into a file of the state dir. */
+    /** A builder for mcpd with {@code args}, with exactly this scope's environment (to start it otherwise). */
+    public ProcessBuilder builder(String... args) {
+        return builder(command(args), Map.of());
+    }
+
+    /** Starts mcpd with {@code args}: stdio as lines, stderr into a file of the output directory. */
     public McpdProcess start(String... args) throws IOException {
         return start(Map.of(), args);
     }
@@ -170,11 +181,11 @@ public final class McpdScope implements AutoCloseable {
 
     /**
      * Starts {@code builder} (a host shell, a stand-in; see {@link #builder} for this scope's environment) with stdio
-     * as lines and stderr into a file of the state dir; ended by {@link #close()}.
+     * as lines and stderr into a file of the output directory; ended by {@link #close()}.
      */
     public McpdProcess adopt(ProcessBuilder builder) throws IOException {
-        Path stderr = file("stderr-" + serial.incrementAndGet() + ".txt");
-        McpdProcess process = new McpdProcess(builder.redirectError(stderr.toFile()).start(), stderr);
+        Path stderr = outputDir.resolve("stderr-" + serial.incrementAndGet() + ".txt");
+        McpdProcess process = McpdProcess.of(builder.redirectError(stderr.toFile()).start(), stderr);
         started.add(process);
         return process;
     }
@@ -195,8 +206,8 @@ public final class McpdScope implements AutoCloseable {
 
     /** {@link #run(Duration, String...)} with {@code extra} variables. */
     public Result run(Duration timeout, Map<String, String> extra, String... args) throws IOException, InterruptedException {
-        Path out = file("run-" + serial.incrementAndGet() + ".out");
-        Path err = file("run-" + serial.get() + ".err");
+        Path out = outputDir.resolve("run-" + serial.incrementAndGet() + ".out");
+        Path err = outputDir.resolve("run-" + serial.get() + ".err");
         long begun = System.nanoTime();
         Process process = track(builder(command(args), extra).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start());
@@ -218,6 +229,28 @@ public final class McpdScope implements AutoCloseable {
 
     // ---- the daemon ----
 
+    /**
+     * The {@code structuredContent} of {@code daemon_status}, asked over a raw connection of its own to the daemon's
+     * socket (after the daemon's hello, B-W2; it appears in its own answer, then closes).
+     */
+    public Map<String, Object> daemonStatus(Duration within) throws IOException, InterruptedException {
+        try (LineClient client = connect()) {
+            client.awaitLine(line -> line.contains("\"mcpd\""), within);
+            return client.daemonStatus(within);
+        }
+    }
+
+    /** The calls the daemon has in flight for the client whose proxy is {@code proxyPid}; 0 when it has no such client. */
+    public int inFlightCalls(long proxyPid, Duration within) throws IOException, InterruptedException {
+        Object clients = daemonStatus(within).get("clients");
+        if (!(clients instanceof List<?> list)) {
+            return 0;
+        }
+        return list.stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> c.get("proxyPid") instanceof Number n && n.longValue() == proxyPid)
+                .mapToInt(c -> ((Number) c.get("inFlightCalls")).intValue()).sum();
+    }
+
     /** The pid in {@code daemon.json}; empty when there is no record (yet), or it is being rewritten. */
     public Optional<Long> recordedDaemonPid() {
         try {
@@ -229,7 +262,7 @@ public final class McpdScope implements AutoCloseable {
     }
 
     /**
-     * The pids of this scope's daemon JVMs ({@code … daemon run} with this {@code MCPD_STATE_DIR}), found in
+     * The pids of this scope's daemon JVMs ({@code … daemon run} with this {@code MCPD_STATE_DIR} or one below it), found in
      * {@code /proc}: the launcher's waiting {@code sh -c 'setsid "$@"' … daemon run} carries the same words but is
      * not a daemon (ADR 0012). Empty where there is no {@code /proc}.
      */
@@ -257,7 +290,9 @@ public final class McpdScope implements AutoCloseable {
             if (!program.equals("java") && !program.endsWith("/java")) {
                 return false;
             }
-            return List.of(Files.readString(proc.resolve("environ")).split("\0")).contains("MCPD_STATE_DIR=" + stateDir);
+            String ours = "MCPD_STATE_DIR=" + stateDir;
+            return List.of(Files.readString(proc.resolve("environ")).split("\0")).stream()
+                    .anyMatch(v -> v.equals(ours) || v.startsWith(ours + "/"));
         } catch (IOException | RuntimeException e) {
             return false; // the process ended or is not ours
         }
@@ -268,9 +303,11 @@ public final class McpdScope implements AutoCloseable {
     /** Copies the scope's logs and captured output ({@code *.log}, {@code *.txt}, {@code *.out}) into {@code into}. */
     public void keepLogs(Path into) throws IOException {
         Files.createDirectories(into);
-        try (var files = Files.list(stateDir)) {
-            for (Path f : files.filter(f -> f.toString().matches(".*\\.(log|txt|out)$")).toList()) {
-                Files.copy(f, into.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        for (Path dir : List.of(stateDir, outputDir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.toString().matches(".*\\.(log|txt|out)$")).toList()) {
+                    Files.copy(f, into.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }
@@ -278,7 +315,7 @@ public final class McpdScope implements AutoCloseable {
     /**
      * Ends every process started or tracked here (SIGTERM, then SIGKILL after 5 s; children by pid), then every daemon
      * of the scope (SIGTERM: its ordered shutdown, B-E1; SIGKILL after {@value #STOP_SECONDS} s), and removes the
-     * state dir. Idempotent.
+     * state dir and the output directory. Idempotent.
      */
     @Override
     public void close() throws InterruptedException {
@@ -300,6 +337,7 @@ public final class McpdScope implements AutoCloseable {
             ProcessHandle.of(pid).ifPresent(h -> awaitExitOrKill(h, STOP));
         }
         delete(stateDir);
+        delete(outputDir);
     }
 
     private static void awaitExitOrKill(ProcessHandle handle, Duration within) {

@@ -13,6 +13,7 @@ import dev.mcpd.domain.policy.ExpirationPolicy;
 import dev.mcpd.domain.policy.ExpirationResult;
 import dev.mcpd.domain.policy.ExpirationStatus;
 import dev.mcpd.domain.testing.ManualClock;
+import dev.mcpd.testing.state.InMemoryStateDirectory;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -164,7 +165,7 @@ class BackstopAndEndpointPoliciesTest {
         @Test
         @DisplayName("B-L6/S5 a removed socket or lock file expires the daemon at once, naming the problem")
         void lostEndpointExpiresImmediately() {
-            state.problem = "/tmp/x/daemon.sock was removed";
+            state.reportIntegrityProblem("/tmp/x/daemon.sock was removed");
 
             ExpirationResult result = endpointLost.check();
 
@@ -195,7 +196,7 @@ class BackstopAndEndpointPoliciesTest {
         @Test
         @DisplayName("B-L6 endpoint lost outranks a graceful backstop when composed")
         void outranksGracefulPolicies() {
-            state.problem = "/tmp/x/daemon.lock was removed";
+            state.reportIntegrityProblem("/tmp/x/daemon.lock was removed");
             client(null, null);
             clock.advance(MAX_IDLE);
 

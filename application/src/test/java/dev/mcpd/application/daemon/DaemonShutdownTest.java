@@ -16,6 +16,7 @@ import dev.mcpd.domain.port.LeftoverProcesses;
 import dev.mcpd.domain.port.Transport;
 import dev.mcpd.domain.testing.ManualTicker;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.state.InMemoryStateDirectory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,14 +42,14 @@ class AdmissionIT {
     private static final int SIXTEEN_MIB = 16 * 1024 * 1024;
 
     private final List<SocketChannel> opened = new ArrayList<>();
-    private McpdHarness daemon;
+    private McpdScope daemon;
 
     private void start(String... env) throws Exception {
-        daemon = new McpdHarness().env("MCPD_CONNECT_TIMEOUT", "60s"); // a shared, loaded machine starts slowly
+        daemon = ItScope.create().env("MCPD_CONNECT_TIMEOUT", "60s"); // a shared, loaded machine starts slowly
         for (int i = 0; i < env.length; i += 2) {
             daemon.env(env[i], env[i + 1]);
         }
-        McpdHarness.Result started = daemon.run(START, "daemon", "start");
+        McpdScope.Result started = daemon.run(START, "daemon", "start");
         assertThat(started.exitCode()).as(started.stderr()).isZero();
     }
 
@@ -108,7 +109,7 @@ class AdmissionIT {
     @Test
     void athousandIdleConnectionsCostNoMoreThanTheCapAndAreClosedByTheHelloTimeout() throws Exception {
         start("MCPD_DAEMON_MAX_CONNECTIONS", "100", "MCPD_DAEMON_HELLO_TIMEOUT", "3s");
-        long pid = daemon.daemonPid().orElseThrow();
+        long pid = daemon.recordedDaemonPid().orElseThrow();
         int threadsBefore = threads(pid);
         int fdsBefore = fds(pid);
         List<SocketChannel> idle = new ArrayList<>();
@@ -191,7 +192,7 @@ class AdmissionIT {
     @Test
     void daemonStatusDoesNotCountItsOwnConnection() throws Exception {
         start();
-        McpdHarness.Result status = daemon.run(ANSWER, "daemon", "status");
+        McpdScope.Result status = daemon.run(ANSWER, "daemon", "status");
         assertThat(status.exitCode()).as(status.stderr()).isZero();
         assertThat(status.stdout()).contains("0 client(s) (not counting 1 mcpd command connection(s), this one included)");
     }
@@ -246,7 +247,7 @@ class AdmissionIT {
     }
 
     private long usedHeapAfterGc() throws Exception {
-        long pid = daemon.daemonPid().orElseThrow();
+        long pid = daemon.recordedDaemonPid().orElseThrow();
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         run(jcmd.toString(), Long.toString(pid), "GC.run");
         String info = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
@@ -307,7 +308,7 @@ class AdmissionIT {
     }
 
     private boolean daemonAlive() {
-        return daemon.daemonPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+        return daemon.recordedDaemonPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private long logLines(String containing) throws IOException {

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.McpdScope;
 import java.io.IOException;
 import java.nio.file.Path;
-import dev.mcpd.domain.testing.TestTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +31,7 @@ class ContainersE2eIT {
     private static final String IMAGE = "localhost/mcpd-busybox:latest";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
     private final String name = "mcpd-e2e-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -40,7 +42,7 @@ class ContainersE2eIT {
 
     @BeforeEach
     void harness() throws IOException {
-        mcpd = new McpdHarness().env("MCPD_ENGINES", "containers").env("MCPD_CONTAINER_HOST", "unix://" + SOCKET);
+        mcpd = ItScope.create().env("MCPD_ENGINES", "containers").env("MCPD_CONTAINER_HOST", "unix://" + SOCKET);
     }
 
     @AfterEach
@@ -51,7 +53,7 @@ class ContainersE2eIT {
 
 
     private NodeClients.Run inspector(String... args) throws Exception {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("MCPD_STATE_DIR", mcpd.stateDir().toString());
         env.put("MCPD_ENGINES", "containers");
         env.put("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
@@ -75,11 +77,11 @@ class ContainersE2eIT {
         containers.forEach(c -> names.add(c.path("name").asText()));
         assertThat(names).contains(name);
 
-        McpdHarness.Result ls = mcpd.run(Duration.ofSeconds(30), "containers", "ls");
+        McpdScope.Result ls = mcpd.run(Duration.ofSeconds(30), "containers", "ls");
         assertThat(ls.exitCode()).isZero();
         assertThat(ls.stdout()).contains("CONTAINER ID").contains(name);
 
-        McpdHarness.Result logs = mcpd.run(Duration.ofSeconds(30), "containers", "logs", name);
+        McpdScope.Result logs = mcpd.run(Duration.ofSeconds(30), "containers", "logs", name);
         assertThat(logs.stdout()).contains("ready");
 
         long begun = System.nanoTime();
@@ -91,13 +93,13 @@ class ContainersE2eIT {
         // with room for a loaded machine (issue 10).
         assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(TestTime.scaled(Duration.ofSeconds(15)));
 
-        McpdHarness.Result again = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
+        McpdScope.Result again = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
         assertThat(again.exitCode()).isZero();
         assertThat(again.stdout()).contains("already stopped");
 
         NodeClients.Run remove = inspector("--method", "tools/call", "--tool-name", "remove_container", "--tool-arg", "container=" + name);
         assertThat(remove.exitCode()).as(remove.stderr()).isZero();
-        McpdHarness.Result gone = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
+        McpdScope.Result gone = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);
         assertThat(gone.exitCode()).isEqualTo(1);
         assertThat(gone.stderr()).contains("no such container");
     }
@@ -106,7 +108,7 @@ class ContainersE2eIT {
     void aRuntimeThatIsDownIsAClearErrorNotAHang() throws Exception { // B-B1
         mcpd.env("MCPD_CONTAINER_HOST", "unix:///tmp/mcpd-no-such-runtime.sock");
         long begun = System.nanoTime();
-        McpdHarness.Result ls = mcpd.run(Duration.ofSeconds(30), "containers", "ls");
+        McpdScope.Result ls = mcpd.run(Duration.ofSeconds(30), "containers", "ls");
         assertThat(ls.exitCode()).isEqualTo(1);
         assertThat(ls.stderr()).contains("/tmp/mcpd-no-such-runtime.sock");
         assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(TestTime.scaled(Duration.ofSeconds(10)));

@@ -5,11 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +29,18 @@ class DeepStateDirIT {
     /** How long the daemon must stay up: five expiration checks (one a second), scaled for slow machines. */
     private static final Duration STAYS_UP = TestTime.scaled(Duration.ofSeconds(5));
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
 
     @BeforeEach
     void harness() throws Exception {
-        mcpd = new McpdHarness();
+        mcpd = ItScope.create();
     }
 
     @AfterEach
     void stop() throws Exception {
-        try (McpdHarness.StdioSession session = mcpd.serve()) {
-            session.initialize();
-            session.callTool("daemon_stop", Map.of(), Duration.ofSeconds(10));
+        try (McpdProcess session = mcpd.serve()) {
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            session.lines().callTool("daemon_stop", Map.of(), Duration.ofSeconds(10));
         } catch (Exception | AssertionError e) {
             // already gone
         }
@@ -66,7 +69,7 @@ class DeepStateDirIT {
 
         String endpoint = servesForSeveralChecks(deep);
 
-        assertThat(endpoint).matches("unix://" + java.util.regex.Pattern.quote(base) + "/mcpd-[0-9a-f]{16}\\.sock");
+        assertThat(endpoint).matches("unix://" + Pattern.quote(base) + "/mcpd-[0-9a-f]{16}\\.sock");
         assertThat(Path.of(endpoint.substring("unix://".length()))).exists();
     }
 
@@ -77,9 +80,9 @@ class DeepStateDirIT {
         mcpd.env("MCPD_STATE_DIR", deep.toString());
         long pid;
         String endpoint;
-        try (McpdHarness.StdioSession session = mcpd.serve()) {
-            session.initialize();
-            pid = ((Number) session.daemonStatus().get("pid")).longValue();
+        try (McpdProcess session = mcpd.serve()) {
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            pid = ((Number) session.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue();
             Map<?, ?> record = new ObjectMapper().readValue(deep.resolve("daemon.json").toFile(), Map.class);
             endpoint = ((List<?>) record.get("endpoints")).getFirst().toString();
         }
@@ -99,9 +102,9 @@ class DeepStateDirIT {
      * @return the Unix endpoint the daemon announced
      */
     private String servesForSeveralChecks(Path deep) throws Exception {
-        try (McpdHarness.StdioSession session = mcpd.serve()) {
-            session.initialize();
-            long pid = ((Number) session.daemonStatus().get("pid")).longValue();
+        try (McpdProcess session = mcpd.serve()) {
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            long pid = ((Number) session.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue();
             Map<?, ?> record = new ObjectMapper().readValue(deep.resolve("daemon.json").toFile(), Map.class);
             assertThat(((Number) record.get("pid")).longValue()).as("served by the daemon, not in-process").isEqualTo(pid);
             ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow();
@@ -109,11 +112,11 @@ class DeepStateDirIT {
             await("daemon pid " + pid + " stays up for " + STAYS_UP.toMillis() + " ms (it used to stop itself as"
                     + " 'endpoint lost')").during(STAYS_UP).atMost(STAYS_UP.plusSeconds(5)).until(daemon::isAlive);
 
-            assertThat(((Number) session.daemonStatus().get("pid")).longValue()).as("the same session, same daemon")
+            assertThat(((Number) session.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue()).as("the same session, same daemon")
                     .isEqualTo(pid);
-            try (McpdHarness.StdioSession second = mcpd.serve()) {
-                second.initialize();
-                assertThat(((Number) second.daemonStatus().get("pid")).longValue()).as("a new session joins it")
+            try (McpdProcess second = mcpd.serve()) {
+                second.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+                assertThat(((Number) second.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue()).as("a new session joins it")
                         .isEqualTo(pid);
             }
             Path exits = deep.resolve("daemon-exits.log");

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.secondary.hyperd.HyperdBinaryLocator;
 import dev.mcpd.domain.testing.TestTime;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +34,7 @@ class HyperdE2eIT {
     private static final String SLOW_QUERY =
             "SELECT sum((a.a::BIGINT * b.b) % 7) FROM generate_series(1, 20000) a, generate_series(1, 200000) b";
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
     private Path hyperd;
 
     @BeforeEach
@@ -42,7 +45,7 @@ class HyperdE2eIT {
         }
         assumeTrue(located.binary().isPresent(), located.whyMissing());
         hyperd = located.binary().orElseThrow();
-        mcpd = new McpdHarness().env("MCPD_ENGINES", "hyperd").env("MCPD_HYPERD_PATH", hyperd.toString())
+        mcpd = ItScope.create().env("MCPD_ENGINES", "hyperd").env("MCPD_HYPERD_PATH", hyperd.toString())
                 .env("MCPD_DAEMON_IDLE_TIMEOUT", "60s");
     }
 
@@ -55,7 +58,7 @@ class HyperdE2eIT {
 
 
     private NodeClients.Run inspector(String... args) throws Exception {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("MCPD_STATE_DIR", mcpd.stateDir().toString());
         env.put("MCPD_ENGINES", "hyperd");
         env.put("MCPD_HYPERD_PATH", hyperd.toString());
@@ -75,7 +78,7 @@ class HyperdE2eIT {
         JsonNode loaded = JSON.readTree(load.stdout());
         assertThat(loaded.path("isError").asBoolean()).as(load.stdout()).isFalse();
         assertThat(loaded.path("structuredContent").path("rows").asLong()).isEqualTo(3);
-        long daemon = mcpd.daemonPid().orElseThrow();
+        long daemon = mcpd.recordedDaemonPid().orElseThrow();
 
         NodeClients.Run query = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg",
                 "sql=SELECT region, sum(amount) AS total FROM sales GROUP BY region ORDER BY region");
@@ -83,7 +86,7 @@ class HyperdE2eIT {
         JsonNode result = JSON.readTree(query.stdout());
         assertThat(result.path("structuredContent").path("rows").toString()).isEqualTo("[[\"north\",12],[\"south\",4]]");
         assertThat(result.path("content").get(0).path("text").asText()).contains("north").contains("(2 rows)");
-        assertThat(mcpd.daemonPid()).as("one shared daemon served both sessions").contains(daemon);
+        assertThat(mcpd.recordedDaemonPid()).as("one shared daemon served both sessions").contains(daemon);
 
         NodeClients.Run error = inspector("--method", "tools/call", "--tool-name", "query", "--tool-arg", "sql=SELECT * FROM nope");
         JsonNode failed = JSON.readTree(error.stdout());
@@ -93,51 +96,51 @@ class HyperdE2eIT {
 
     @Test
     void oneStalledQueryBlocksNothingElseAndAFrozenHyperdFailsCallsByTheirDeadline() throws Exception {
-        try (McpdHarness.StdioSession first = mcpd.serve(); McpdHarness.StdioSession second = mcpd.serve()) {
-            first.initialize();
-            second.initialize();
+        try (McpdProcess first = mcpd.serve(); McpdProcess second = mcpd.serve()) {
+            first.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            second.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
             // Both sessions on the one daemon: a proxy that could not reach it in time serves in-process with a hyperd
             // of its own (B-G4) and moves back later (B-G5); CI saw a "frozen" hyperd answer when one had
             await().atMost(TestTime.scaled(Duration.ofSeconds(30))).until(() -> {
-                Long daemon = mcpd.daemonPid().orElse(null);
-                return daemon != null && daemon == ((Number) first.daemonStatus().get("pid")).longValue()
-                        && daemon == ((Number) second.daemonStatus().get("pid")).longValue();
+                Long daemon = mcpd.recordedDaemonPid().orElse(null);
+                return daemon != null && daemon == ((Number) first.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue()
+                        && daemon == ((Number) second.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue();
             });
-            Map<String, Object> status = structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(30)));
+            Map<String, Object> status = structured(second.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(30)));
             assertThat(status.get("state")).isEqualTo("not_started");
-            assertThat(text(first.callTool("execute", Map.of("sql", "CREATE TABLE t (a INT)"), Duration.ofSeconds(60))))
+            assertThat(text(first.lines().callTool("execute", Map.of("sql", "CREATE TABLE t (a INT)"), Duration.ofSeconds(60))))
                     .contains("OK");
 
             // A stalled query on one session: the other session's queries and status answer at once (B-B3, B-M8).
-            long slow = first.send("tools/call", Map.of("name", "query", "arguments", Map.of("sql", SLOW_QUERY)));
+            long slow = first.lines().request("tools/call", Map.of("name", "query", "arguments", Map.of("sql", SLOW_QUERY)));
             await().atMost(TestTime.scaled(Duration.ofSeconds(10))).until(() ->
-                    ((Number) structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
+                    ((Number) structured(second.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
                             .get("connections_busy")).intValue() == 1);
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
-                assertThat(text(second.callTool("query", Map.of("sql", "SELECT 42 AS answer"), Duration.ofSeconds(10))))
+                assertThat(text(second.lines().callTool("query", Map.of("sql", "SELECT 42 AS answer"), Duration.ofSeconds(10))))
                         .contains("42");
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofSeconds(1)));
             }
-            first.send("notifications/cancelled", Map.of("requestId", slow, "reason", "test"));
+            first.lines().request("notifications/cancelled", Map.of("requestId", slow, "reason", "test"));
 
             // A frozen hyperd: calls fail by their deadline; status answers at once.
-            long pid = ((Number) structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
+            long pid = ((Number) structured(second.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)))
                     .get("pid")).longValue();
             signal("STOP", pid);
             try {
                 CompletableFuture<Map<String, Object>> frozenCall = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return first.callTool("query", Map.of("sql", "SELECT 1"), Duration.ofSeconds(60));
+                        return first.lines().callTool("query", Map.of("sql", "SELECT 1"), Duration.ofSeconds(60));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 });
                 long started = System.nanoTime();
-                Map<String, Object> frozenStatus = structured(second.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
+                Map<String, Object> frozenStatus = structured(second.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TestTime.scaled(Duration.ofMillis(500)));
                 assertThat(((Number) frozenStatus.get("pid")).longValue()).isEqualTo(pid);
-                assertThat(second.daemonStatus().get("pid")).isNotNull();
+                assertThat(second.lines().daemonStatus(ItScope.STATUS).get("pid")).isNotNull();
                 assertThat(frozenCall.isDone()).as(() -> "a call to the frozen hyperd was answered at once: "
                         + frozenCall.handle((r, e) -> e != null ? e.toString() : String.valueOf(r)).join()).isFalse();
             } finally {
@@ -149,22 +152,22 @@ class HyperdE2eIT {
     @Test
     void aKilledHyperdIsRestartedAndDaemonShutdownLeavesNoHyperd() throws Exception {
         long pid;
-        try (McpdHarness.StdioSession session = mcpd.serve()) {
-            session.initialize();
-            assertThat(text(session.callTool("query", Map.of("sql", "SELECT 1 AS one"), Duration.ofSeconds(60)))).contains("1");
-            long killed = ((Number) structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
+        try (McpdProcess session = mcpd.serve()) {
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            assertThat(text(session.lines().callTool("query", Map.of("sql", "SELECT 1 AS one"), Duration.ofSeconds(60)))).contains("1");
+            long killed = ((Number) structured(session.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
             signal("KILL", killed);
             await().atMost(TestTime.scaled(Duration.ofSeconds(20))).untilAsserted(() -> {
-                Map<String, Object> status = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
+                Map<String, Object> status = structured(session.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5)));
                 assertThat(status.get("state")).isEqualTo("running");
                 assertThat(((Number) status.get("pid")).longValue()).isNotEqualTo(killed);
             });
             await().atMost(TestTime.scaled(Duration.ofSeconds(10))).untilAsserted(() ->
-                    assertThat(session.callTool("query", Map.of("sql", "SELECT 2 AS two"), Duration.ofSeconds(10))
+                    assertThat(session.lines().callTool("query", Map.of("sql", "SELECT 2 AS two"), Duration.ofSeconds(10))
                             .get("isError")).isEqualTo(false));
-            pid = ((Number) structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
+            pid = ((Number) structured(session.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(5))).get("pid")).longValue();
         }
-        long daemon = mcpd.daemonPid().orElseThrow();
+        long daemon = mcpd.recordedDaemonPid().orElseThrow();
         assertThat(mcpd.run(Duration.ofSeconds(30), "daemon", "stop").exitCode()).isZero();
         ProcessHandle.of(daemon).ifPresent(handle -> handle.onExit().orTimeout(30, TimeUnit.SECONDS).join());
         long restarted = pid;
@@ -177,24 +180,24 @@ class HyperdE2eIT {
     void aProxyWithoutADaemonStartsItsOwnHyperdLazilyAndLeavesNoneBehind() throws Exception { // B-G4
         mcpd.env("MCPD_NO_DAEMON", "1");
         long pid;
-        McpdHarness.StdioSession session = mcpd.serve();
+        McpdProcess session = mcpd.serve();
         try (session) {
-            session.initialize();
-            Map<String, Object> before = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            Map<String, Object> before = structured(session.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
             assertThat(before.get("state")).as("no hyperd before the first SQL call").isNotEqualTo("running");
-            assertThat(session.callTool("execute", Map.of("sql", "CREATE TABLE solo (n INT)"), Duration.ofSeconds(60))
+            assertThat(session.lines().callTool("execute", Map.of("sql", "CREATE TABLE solo (n INT)"), Duration.ofSeconds(60))
                     .get("isError")).isEqualTo(false);
-            assertThat(session.callTool("execute", Map.of("sql", "INSERT INTO solo VALUES (41), (1)"), Duration.ofSeconds(30))
+            assertThat(session.lines().callTool("execute", Map.of("sql", "INSERT INTO solo VALUES (41), (1)"), Duration.ofSeconds(30))
                     .get("isError")).isEqualTo(false);
-            assertThat(text(session.callTool("query", Map.of("sql", "SELECT SUM(n) AS total FROM solo"),
+            assertThat(text(session.lines().callTool("query", Map.of("sql", "SELECT SUM(n) AS total FROM solo"),
                     Duration.ofSeconds(30)))).contains("42");
-            Map<String, Object> status = structured(session.callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
+            Map<String, Object> status = structured(session.lines().callTool("hyperd_status", Map.of(), Duration.ofSeconds(10)));
             assertThat(status.get("state")).isEqualTo("running");
             pid = ((Number) status.get("pid")).longValue();
             assertThat(ProcessHandle.of(pid).flatMap(h -> h.parent()).map(ProcessHandle::pid))
                     .as("the proxy itself supervises this hyperd").contains(session.pid());
         }
-        assertThat(mcpd.daemonPid()).as("no daemon was started").isEmpty();
+        assertThat(mcpd.recordedDaemonPid()).as("no daemon was started").isEmpty();
         await().atMost(TestTime.scaled(Duration.ofSeconds(5))).untilAsserted(() ->
                 assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                         .as("the proxy's hyperd %d is gone with the proxy", pid).isFalse());

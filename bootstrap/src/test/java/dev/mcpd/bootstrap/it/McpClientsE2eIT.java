@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.McpdScope;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ class McpClientsE2eIT {
     private static final Path NODE = NodeClients.DIR;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
 
     @BeforeAll
     static void clientsInstalled() {
@@ -34,7 +36,7 @@ class McpClientsE2eIT {
 
     @BeforeEach
     void harness() throws IOException {
-        mcpd = new McpdHarness();
+        mcpd = ItScope.create();
     }
 
     @AfterEach
@@ -72,11 +74,11 @@ class McpClientsE2eIT {
         JsonNode result = JSON.readTree(first.stdout());
         assertThat(result.path("isError").asBoolean()).isFalse();
         long pid = result.path("structuredContent").path("pid").asLong();
-        assertThat(pid).isEqualTo(mcpd.daemonPid().orElseThrow());
+        assertThat(pid).isEqualTo(mcpd.recordedDaemonPid().orElseThrow());
         NodeClients.Run second = node(inspector("--method", "tools/call", "--tool-name", "diag_echo", "--tool-arg", "text=hello"));
         assertThat(second.exitCode()).as(second.stderr()).isZero();
         assertThat(JSON.readTree(second.stdout()).path("structuredContent").path("text").asText()).isEqualTo("hello");
-        assertThat(mcpd.daemonPid()).contains(pid);
+        assertThat(mcpd.recordedDaemonPid()).contains(pid);
     }
 
     @Test
@@ -87,11 +89,11 @@ class McpClientsE2eIT {
 
     @Test
     void theSdkClientListsCallsPingsIsRefusedUnknownMethodsAndCancels() throws Exception { // B-M2, B-M3, B-M7
-        NodeClients.Run run = node(List.of("node", "sdk-client.mjs", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
+        NodeClients.Run run = node(List.of("node", "sdk-client.mjs", McpdScope.repositoryRoot().resolve("bin/mcpd").toString(), "serve", "--mcp"));
         JsonNode steps = JSON.readTree(run.stdout()).path("steps");
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
         assertThat(steps.path("listTools").path("tools").toString()).contains("daemon_status");
-        assertThat(steps.path("callDaemonStatus").path("pid").asLong()).isEqualTo(mcpd.daemonPid().orElseThrow());
+        assertThat(steps.path("callDaemonStatus").path("pid").asLong()).isEqualTo(mcpd.recordedDaemonPid().orElseThrow());
         assertThat(steps.path("ping").path("ok").asBoolean()).isTrue();
         assertThat(steps.path("unknownMethod").path("code").asInt()).isEqualTo(-32601);
         assertThat(steps.path("progress").path("notifications").asInt()).isPositive();
@@ -100,7 +102,7 @@ class McpClientsE2eIT {
         assertThat(steps.path("cancellation").path("abortMs").asLong()).isLessThan(5_000);
         assertThat(steps.path("cancellation").path("afterText").asText()).isEqualTo("still here");
         // The SDK's proxy went away with its session: only the status command's own connection is left (B-L1).
-        Map<?, ?> status = JSON.readValue(mcpd.run(java.time.Duration.ofSeconds(30), "daemon", "status", "--json").stdout(), Map.class);
+        Map<?, ?> status = JSON.readValue(mcpd.run(Duration.ofSeconds(30), "daemon", "status", "--json").stdout(), Map.class);
         assertThat((List<?>) status.get("clients")).hasSize(1);
     }
 }

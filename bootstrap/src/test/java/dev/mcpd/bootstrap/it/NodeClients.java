@@ -1,5 +1,6 @@
 package dev.mcpd.bootstrap.it;
 
+import dev.mcpd.testing.McpdScope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeClients {
 
-    static final Path DIR = McpdHarness.root().resolve("e2e/node");
+    static final Path DIR = McpdScope.repositoryRoot().resolve("e2e/node");
 
     /** What a client printed, and how it exited. */
     record Run(int exitCode, String stdout, String stderr) {}
@@ -30,7 +31,7 @@ final class NodeClients {
         List<String> command = new ArrayList<>(List.of(DIR.resolve("node_modules/.bin/mcp-inspector").toString(), "--cli"));
         serverEnv.forEach((key, value) -> command.addAll(List.of("-e", key + "=" + value)));
         command.addAll(args);
-        command.addAll(List.of("--", McpdHarness.root().resolve("bin/mcpd").toString(), "serve", "--mcp"));
+        command.addAll(List.of("--", McpdScope.repositoryRoot().resolve("bin/mcpd").toString(), "serve", "--mcp"));
         command.addAll(List.of(serveArgs));
         return command;
     }

@@ -9,23 +9,30 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe;
+import dev.mcpd.domain.model.Pid;
+import dev.mcpd.testing.LineClient;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +45,12 @@ class ProxyUnderHostsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ANSWER = Duration.ofSeconds(30);
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
     private final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void harness() throws Exception {
-        mcpd = new McpdHarness();
+        mcpd = ItScope.create();
     }
 
     @AfterEach
@@ -57,10 +64,10 @@ class ProxyUnderHostsIT {
 
     @Test
     void aHostThatPipelinesThousandsOfRequestsGetsEachAnsweredExactlyOnce() throws Exception { // review finding 7
-        RawSession session = start(mcpd.command("serve", "--mcp"));
-        session.initialize();
-        long daemonPid = session.daemonPid();
-        assertThat(daemonPid).isNotEqualTo(session.process.pid()).isEqualTo(mcpd.daemonPid().orElseThrow());
+        McpdProcess session = mcpd.serve();
+        session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+        long daemonPid = daemonPid(session);
+        assertThat(daemonPid).isNotEqualTo(session.pid()).isEqualTo(mcpd.recordedDaemonPid().orElseThrow());
 
         // One burst, written by a thread of its own while the session's reader drains stdout, as the review's probe did.
         StringBuilder burst = new StringBuilder();
@@ -70,17 +77,25 @@ class ProxyUnderHostsIT {
         for (int id = 6_000; id < 7_000; id++) {
             burst.append("{\"jsonrpc\":\"2.0\",\"id\":").append(id).append(",\"method\":\"tools/list\"}\n");
         }
-        Thread writer = Thread.ofVirtual().start(() -> session.sendRaw(burst.toString()));
+        burst.setLength(burst.length() - 1); // send adds the last newline
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                session.lines().send(burst.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         await().atMost(scaled(Duration.ofSeconds(60))).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(session.answered(1_000, 7_000)).as("requests answered").isEqualTo(6_000));
+                .untilAsserted(() -> assertThat(answered(session.lines(), 1_000, 7_000)).as("requests answered").isEqualTo(6_000));
         writer.join(millis(5_000));
 
         // A last request behind the burst: once it is answered, any second answer would have been read already.
-        session.request(9_999, "ping");
+        session.lines().request(9_999, "ping", null);
+        session.lines().awaitResponse(9_999, ANSWER);
         for (int id = 1_000; id < 7_000; id++) {
-            assertThat(session.count(id)).as("answers to id %d", id).isEqualTo(1);
+            assertThat(session.lines().responseCount(id)).as("answers to id %d", id).isEqualTo(1);
         }
-        assertThat(session.daemonPid()).as("still served by the daemon, never in-process").isEqualTo(daemonPid);
+        assertThat(daemonPid(session)).as("still served by the daemon, never in-process").isEqualTo(daemonPid);
         assertThat(Files.readString(mcpd.stateDir().resolve("proxy.log"))).doesNotContain("lost the daemon");
     }
 
@@ -88,27 +103,26 @@ class ProxyUnderHostsIT {
     void aColdStartedDaemonSurvivesAHostKillingItsServersProcessGroupAndDescendants() throws Exception { // hosts 3(a)
         // The proxy leads a process group of its own, as under Codex and opencode.
         List<String> command = new ArrayList<>(List.of("/usr/bin/setsid"));
-        command.addAll(mcpd.command("serve", "--mcp").command());
-        ProcessBuilder builder = mcpd.command("serve", "--mcp").command(command);
-        RawSession session = start(builder);
-        session.initialize();
-        long daemonPid = session.daemonPid();
+        command.addAll(mcpd.command("serve", "--mcp"));
+        McpdProcess session = mcpd.adopt(mcpd.builder(command, Map.of()));
+        session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+        long daemonPid = daemonPid(session);
         ProcessHandle daemon = ProcessHandle.of(daemonPid).orElseThrow();
 
         // What opencode does (SIGTERM to every descendant found by walking the children) and Codex (kill(-pgid)).
-        List<ProcessHandle> descendants = session.process.toHandle().descendants().toList();
+        List<ProcessHandle> descendants = session.process().toHandle().descendants().toList();
         assertThat(descendants).extracting(ProcessHandle::pid).as("the daemon is no descendant of the proxy")
                 .doesNotContain(daemonPid);
         descendants.forEach(ProcessHandle::destroy);
-        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + session.process.pid()).start();
+        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + session.pid()).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(session.process.waitFor(10, TimeUnit.SECONDS)).as("the proxy ends").isTrue();
+        assertThat(session.process().waitFor(10, TimeUnit.SECONDS)).as("the proxy ends").isTrue();
 
         // The daemon would have been hit by now; it still serves the next session.
         assertThat(daemon.isAlive()).isTrue();
-        RawSession next = start(mcpd.command("serve", "--mcp"));
-        next.initialize();
-        assertThat(next.daemonPid()).isEqualTo(daemonPid);
+        McpdProcess next = mcpd.serve();
+        next.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+        assertThat(daemonPid(next)).isEqualTo(daemonPid);
     }
 
     /**
@@ -118,9 +132,9 @@ class ProxyUnderHostsIT {
     @Test
     void theProxyExitsAtOnceOnStdinEofSigtermAndSigint() throws Exception { // hosts 3(b), B-G1
         Duration bound = millis(50);
-        RawSession warm = start(mcpd.command("serve", "--mcp"));
-        warm.initialize();
-        warm.daemonPid();
+        McpdProcess warm = mcpd.serve();
+        warm.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+        daemonPid(warm);
 
         Duration eof = fastestOfThree(null, 0);
         Duration term = fastestOfThree("TERM", 143);
@@ -135,18 +149,18 @@ class ProxyUnderHostsIT {
     private Duration fastestOfThree(String signal, int expectedCode) throws Exception {
         Duration fastest = null;
         for (int i = 0; i < 3; i++) {
-            RawSession session = start(mcpd.command("serve", "--mcp"));
-            session.initialize();
-            session.daemonPid();
+            McpdProcess session = mcpd.serve();
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            daemonPid(session);
             long begun = System.nanoTime();
             if (signal == null) {
-                session.stdin.close();
+                session.closeStdin();
             } else {
-                new ProcessBuilder("kill", "-" + signal, Long.toString(session.process.pid())).start();
+                new ProcessBuilder("kill", "-" + signal, Long.toString(session.pid())).start();
             }
-            assertThat(session.process.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(session.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
             Duration took = Duration.ofNanos(System.nanoTime() - begun);
-            assertThat(session.process.exitValue()).isEqualTo(expectedCode);
+            assertThat(session.process().exitValue()).isEqualTo(expectedCode);
             fastest = fastest == null || took.compareTo(fastest) < 0 ? took : fastest;
         }
         return fastest;
@@ -159,26 +173,26 @@ class ProxyUnderHostsIT {
             port = free.getLocalPort();
         }
         mcpd.env("MCPD_TCP_LISTEN", "127.0.0.1:" + port);
-        McpdHarness.Result first = mcpd.run(ANSWER, "daemon", "start");
+        McpdScope.Result first = mcpd.run(ANSWER, "daemon", "start");
         assertThat(first.exitCode()).as(first.stderr()).isZero();
-        long firstPid = mcpd.daemonPid().orElseThrow();
+        long firstPid = mcpd.recordedDaemonPid().orElseThrow();
         String firstToken = record().path("token").asText();
 
-        try (McpdHarness elsewhere = new McpdHarness()) {
-            RawSession session = start(elsewhere.command("serve", "--mcp", "--connect", "tcp://127.0.0.1:" + port,
-                    "--token-file", mcpd.stateDir().resolve("daemon.json").toString()));
-            session.initialize();
-            assertThat(session.daemonPid()).isEqualTo(firstPid);
+        try (McpdScope elsewhere = ItScope.create()) {
+            McpdProcess session = elsewhere.serve("--connect", "tcp://127.0.0.1:" + port,
+                    "--token-file", mcpd.stateDir().resolve("daemon.json").toString());
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            assertThat(daemonPid(session)).isEqualTo(firstPid);
 
             assertThat(mcpd.run(ANSWER, "daemon", "stop").exitCode()).isZero();
             ProcessHandle.of(firstPid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
-            McpdHarness.Result second = mcpd.run(ANSWER, "daemon", "start");
+            McpdScope.Result second = mcpd.run(ANSWER, "daemon", "start");
             assertThat(second.exitCode()).as(second.stderr()).isZero();
-            long secondPid = mcpd.daemonPid().orElseThrow();
+            long secondPid = mcpd.recordedDaemonPid().orElseThrow();
             assertThat(record().path("token").asText()).as("a new token").isNotEqualTo(firstToken);
 
             await().atMost(scaled(Duration.ofSeconds(30))).pollInterval(Duration.ofMillis(250))
-                    .untilAsserted(() -> assertThat(session.daemonPid()).as("moved back to the restarted daemon")
+                    .untilAsserted(() -> assertThat(daemonPid(session)).as("moved back to the restarted daemon")
                             .isEqualTo(secondPid));
             assertThat(Files.readString(mcpd.stateDir().resolve("daemon.log"))).doesNotContain("wrong token");
         }
@@ -198,29 +212,24 @@ class ProxyUnderHostsIT {
         engineX.start();
         try {
             String x = "tcp://127.0.0.1:" + engineX.getAddress().getPort();
-            ProcessBuilder a = mcpd.command("serve", "--mcp");
-            a.environment().put("DOCKER_HOST", x);
-            a.environment().put("MCPD_ENGINES", "containers,diagnostics");
-            RawSession sessionA = start(a);
-            sessionA.initialize();
-            long daemonPid = sessionA.daemonPid();
-            sessionA.callTool(10, "list_containers");
+            McpdProcess sessionA = mcpd.serve(Map.of("DOCKER_HOST", x, "MCPD_ENGINES", "containers,diagnostics"));
+            sessionA.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            long daemonPid = daemonPid(sessionA);
+            sessionA.lines().call("tools/call", Map.of("name", "list_containers", "arguments", Map.of()), ANSWER);
             assertThat(seenByX).as("session A's own calls use its DOCKER_HOST (B-G6)").isNotEmpty();
             assertThat(DaemonEnv.of(daemonPid)).as("the daemon's environment").doesNotContainKey("DOCKER_HOST")
                     .containsEntry("MCPD_ENGINES", "containers,diagnostics");
 
             int before = seenByX.size();
-            ProcessBuilder b = mcpd.command("serve", "--mcp");
-            b.environment().remove("DOCKER_HOST");
-            b.environment().put("MCPD_ENGINES", "diagnostics"); // a daemon-wide setting this session cannot have
-            RawSession sessionB = start(b);
-            sessionB.initialize();
-            assertThat(sessionB.daemonPid()).as("the same daemon").isEqualTo(daemonPid);
-            sessionB.callTool(11, "list_containers");
+            // no DOCKER_HOST (the scope has none), and a daemon-wide setting this session cannot have
+            McpdProcess sessionB = mcpd.serve(Map.of("MCPD_ENGINES", "diagnostics"));
+            sessionB.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            assertThat(daemonPid(sessionB)).as("the same daemon").isEqualTo(daemonPid);
+            sessionB.lines().call("tools/call", Map.of("name", "list_containers", "arguments", Map.of()), ANSWER);
             assertThat(seenByX).as("session B's container call did not go to session A's engine").hasSize(before);
 
             await().atMost(millis(5_000)).untilAsserted(() -> assertThat(Files.readString(mcpd.stateDir().resolve("proxy.log")))
-                    .contains("pid=" + sessionB.process.pid())
+                    .contains("pid=" + sessionB.pid())
                     .contains("MCPD_ENGINES=diagnostics (daemon: containers,diagnostics)"));
         } finally {
             engineX.stop(0);
@@ -234,7 +243,7 @@ class ProxyUnderHostsIT {
      */
     @Test
     void aListenerOfAnotherUserOnTheRecordsAbstractNameGetsNothingAndTheSessionIsServed() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
                 && Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
                 "needs root, setpriv and /usr/bin/python3 to listen as uid 65534");
         String name = "mcpd-squat-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -272,22 +281,22 @@ class ProxyUnderHostsIT {
                 // the squatter was stopped
             }
         });
-        var pid = new dev.mcpd.adapter.secondary.process.ProcessHandleLivenessProbe().identify(stopping.pid()).orElseThrow();
-        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        Pid pid = new ProcessHandleLivenessProbe().identify(stopping.pid()).orElseThrow();
+        Map<String, Object> record = new LinkedHashMap<>();
         record.put("pid", pid.value());
         record.put("processStartedAt", pid.startedAt() == null ? null : pid.startedAt().toString());
         record.put("version", "0.0.0");
         record.put("scope", "user:0");
         record.put("endpoints", List.of("unix://@" + name));
-        record.put("startedAt", java.time.Instant.now().toString());
+        record.put("startedAt", Instant.now().toString());
         record.put("history", List.of());
         Files.writeString(mcpd.stateDir().resolve("daemon.json"), JSON.writeValueAsString(record));
 
-        RawSession session = start(mcpd.command("serve", "--mcp"));
-        session.initialize();
-        long daemonPid = session.daemonPid();
+        McpdProcess session = mcpd.serve();
+        session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+        long daemonPid = daemonPid(session);
         assertThat(daemonPid).as("served by a daemon the proxy launched").isNotEqualTo(stopping.pid())
-                .isEqualTo(mcpd.daemonPid().orElseThrow());
+                .isEqualTo(mcpd.recordedDaemonPid().orElseThrow());
 
         await().atMost(millis(5_000)).until(() -> !seen.isEmpty()); // each dial is closed at once, then reported
         assertThat(seen).as("the proxy dialled the squatter and sent it nothing")
@@ -299,16 +308,10 @@ class ProxyUnderHostsIT {
         return JSON.readTree(mcpd.stateDir().resolve("daemon.json").toFile());
     }
 
-    private RawSession start(ProcessBuilder builder) throws IOException {
-        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        started.add(process);
-        return new RawSession(process);
-    }
-
     /** A daemon's environment as the kernel recorded it at exec. */
     private static final class DaemonEnv {
         static Map<String, String> of(long pid) throws IOException {
-            Map<String, String> env = new java.util.HashMap<>();
+            Map<String, String> env = new HashMap<>();
             for (String entry : Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0")) {
                 int eq = entry.indexOf('=');
                 if (eq > 0) {
@@ -319,91 +322,19 @@ class ProxyUnderHostsIT {
         }
     }
 
-    /** A host on a proxy's stdio that counts the answers to every id. */
-    private static final class RawSession {
-        final Process process;
-        final OutputStream stdin;
-        private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-        private final Map<String, JsonNode> last = new ConcurrentHashMap<>();
+    /** The pid of the daemon serving {@code session}, from {@code daemon_status} through it. */
+    private static long daemonPid(McpdProcess session) throws IOException, InterruptedException {
+        return ((Number) session.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue();
+    }
 
-        RawSession(Process process) {
-            this.process = process;
-            this.stdin = process.getOutputStream();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        JsonNode message = JSON.readTree(line);
-                        if (message.has("id") && !message.has("method")) {
-                            String id = message.get("id").asText();
-                            last.put(id, message);
-                            counts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    }
-                } catch (IOException e) {
-                    // the proxy exited
-                }
-            });
-        }
-
-        synchronized void sendRaw(String lines) {
-            try {
-                stdin.write(lines.getBytes(UTF_8));
-                stdin.flush();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+    /** How many of the ids {@code from} (inclusive) to {@code to} (exclusive) got an answer. */
+    private static long answered(LineClient session, long from, long to) {
+        long n = 0;
+        for (long id = from; id < to; id++) {
+            if (session.responseCount(id) > 0) {
+                n++;
             }
         }
-
-        int count(long id) {
-            AtomicInteger n = counts.get(Long.toString(id));
-            return n == null ? 0 : n.get();
-        }
-
-        long answered(long from, long to) {
-            long n = 0;
-            for (long id = from; id < to; id++) {
-                if (count(id) > 0) {
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        JsonNode request(long id, String method) {
-            return request(id, method, null);
-        }
-
-        JsonNode request(long id, String method, Object params) {
-            Map<String, Object> message = new java.util.LinkedHashMap<>(Map.of("jsonrpc", "2.0", "id", id, "method", method));
-            if (params != null) {
-                message.put("params", params);
-            }
-            try {
-                sendRaw(JSON.writeValueAsString(message) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new AssertionError(e);
-            }
-            String key = Long.toString(id);
-            await().atMost(ANSWER).pollInterval(Duration.ofMillis(5)).until(() -> last.containsKey(key));
-            return last.remove(key);
-        }
-
-        void initialize() {
-            request(1, "initialize", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of(),
-                    "clientInfo", Map.of("name", "mcpd-it", "version", "1")));
-            sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
-        }
-
-        private final AtomicInteger statusIds = new AtomicInteger(100_000);
-
-        long daemonPid() {
-            JsonNode answer = callTool(statusIds.getAndIncrement(), "daemon_status");
-            return answer.path("result").path("structuredContent").path("pid").asLong();
-        }
-
-        JsonNode callTool(long id, String tool) {
-            return request(id, "tools/call", Map.of("name", tool, "arguments", Map.of()));
-        }
+        return n;
     }
 }

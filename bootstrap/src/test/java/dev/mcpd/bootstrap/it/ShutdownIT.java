@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.McpdScope;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,13 +38,13 @@ class ShutdownIT {
     private static final Duration START = scaled(Duration.ofSeconds(30));
     private static final Duration ANSWER = scaled(Duration.ofSeconds(10));
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
     private final List<Process> daemons = new ArrayList<>();
     private final List<AFUNIXSocket> sockets = new ArrayList<>();
 
     @BeforeEach
     void harness() throws Exception {
-        mcpd = new McpdHarness().env("MCPD_DAEMON_SHUTDOWN_GRACE", GRACE.toMillis() + "ms");
+        mcpd = ItScope.create().env("MCPD_DAEMON_SHUTDOWN_GRACE", GRACE.toMillis() + "ms");
     }
 
     @AfterEach
@@ -61,7 +63,7 @@ class ShutdownIT {
     void aClientThatStopsReadingWithACallInFlightCannotHoldUpShutdown() throws Exception { // B-E2, review finding 2 (P2)
         Process daemon = startDaemon();
         AFUNIXSocket stuck = connect();
-        InputStream fromDaemon = new java.io.BufferedInputStream(stuck.getInputStream());
+        InputStream fromDaemon = new BufferedInputStream(stuck.getInputStream());
         readLine(fromDaemon); // the daemon's hello
         OutputStream toDaemon = stuck.getOutputStream();
         send(toDaemon, call(1, "diag_sleep", Map.of("millis", 60_000), null));
@@ -90,7 +92,7 @@ class ShutdownIT {
     void aClientThatPipelinesRequestsWithoutReadingCannotHoldUpShutdown() throws Exception { // B-E2, review finding 2 (P2)
         Process daemon = startDaemon();
         AFUNIXSocket stuck = connect();
-        InputStream fromDaemon = new java.io.BufferedInputStream(stuck.getInputStream());
+        InputStream fromDaemon = new BufferedInputStream(stuck.getInputStream());
         readLine(fromDaemon);
         OutputStream toDaemon = stuck.getOutputStream();
         send(toDaemon, call(1, "diag_sleep", Map.of("millis", 60_000), null));
@@ -122,14 +124,14 @@ class ShutdownIT {
         assertThat(mcpd.stateDir().resolve("daemon.json")).doesNotExist();
         assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(scaled(GRACE));
         Process next = startDaemon();
-        assertThat(mcpd.daemonPid()).as("the lock was released: a new daemon serves the scope").contains(next.pid());
+        assertThat(mcpd.recordedDaemonPid()).as("the lock was released: a new daemon serves the scope").contains(next.pid());
     }
 
     @Test
     void cancellingCallsWhoseProgressThePeerDoesNotReadNeverTearsALine() throws Exception { // B-W1, B-M7, review finding 6 (P9)
         startDaemon();
         AFUNIXSocket client = connect();
-        InputStream fromDaemon = new java.io.BufferedInputStream(client.getInputStream(), 1 << 20);
+        InputStream fromDaemon = new BufferedInputStream(client.getInputStream(), 1 << 20);
         readLine(fromDaemon);
         OutputStream toDaemon = client.getOutputStream();
         String token = "t".repeat(150_000); // every progress notification is a 150 KB line
@@ -179,7 +181,7 @@ class ShutdownIT {
         mcpd.env("MCPD_DAEMON_SHUTDOWN_GRACE", "60s");
         Process daemon = startDaemon();
         AFUNIXSocket client = connect();
-        InputStream fromDaemon = new java.io.BufferedInputStream(client.getInputStream());
+        InputStream fromDaemon = new BufferedInputStream(client.getInputStream());
         readLine(fromDaemon);
         send(client.getOutputStream(), call(1, "diag_sleep", Map.of("millis", 60_000), "p"));
         assertThat(JSON.readTree(readLine(fromDaemon)).path("method").asText()).as("the call is running")
@@ -207,7 +209,7 @@ class ShutdownIT {
 
         assertThat(Files.readString(mcpd.stateDir().resolve("daemon-exits.log")))
                 .contains("pid " + dead.pid() + " died without shutting down").contains("exit code unknown");
-        McpdHarness.Result status = mcpd.run(ANSWER, "daemon", "status", "--json");
+        McpdScope.Result status = mcpd.run(ANSWER, "daemon", "status", "--json");
         assertThat(status.stdout()).contains("pid " + dead.pid() + " died without shutting down");
     }
 
@@ -215,9 +217,9 @@ class ShutdownIT {
 
     private Process startDaemon() throws IOException {
         Path out = log(daemons.size());
-        Process daemon = mcpd.command("daemon", "run").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process daemon = mcpd.builder("daemon", "run").redirectErrorStream(true).redirectOutput(out.toFile()).start();
         daemons.add(daemon);
-        await().atMost(START).until(() -> !daemon.isAlive() || mcpd.daemonPid().map(p -> p == daemon.pid()).orElse(false)
+        await().atMost(START).until(() -> !daemon.isAlive() || mcpd.recordedDaemonPid().map(p -> p == daemon.pid()).orElse(false)
                 && Files.exists(mcpd.stateDir().resolve("daemon.sock")));
         assertThat(daemon.isAlive()).as("daemon started; its output: %s", Files.readString(out)).isTrue();
         return daemon;

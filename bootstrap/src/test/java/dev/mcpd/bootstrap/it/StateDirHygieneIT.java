@@ -2,6 +2,7 @@ package dev.mcpd.bootstrap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.testing.McpdScope;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,11 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class StateDirHygieneIT {
 
-    private McpdHarness mcpd;
+    private McpdScope mcpd;
 
     @BeforeEach
     void harness() throws Exception {
-        mcpd = new McpdHarness();
+        mcpd = ItScope.create();
     }
 
     @AfterEach
@@ -35,7 +36,7 @@ class StateDirHygieneIT {
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         mcpd.env("MCPD_STATE_DIR", shared.toString());
 
-        McpdHarness.Result run = mcpd.run(Duration.ofSeconds(30), "daemon", "run");
+        McpdScope.Result run = mcpd.run(Duration.ofSeconds(30), "daemon", "run");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains(shared.toString()).contains("writable by other users").contains("chmod 700");
@@ -50,7 +51,7 @@ class StateDirHygieneIT {
         Path link = Files.createSymbolicLink(mcpd.stateDir().resolve("link"), real);
         mcpd.env("MCPD_STATE_DIR", link.toString());
 
-        McpdHarness.Result run = mcpd.run(Duration.ofSeconds(30), "daemon", "run");
+        McpdScope.Result run = mcpd.run(Duration.ofSeconds(30), "daemon", "run");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains(link.toString()).contains("symbolic link");
@@ -62,15 +63,15 @@ class StateDirHygieneIT {
     @Test
     void aTildeOrRelativeStateDirIsAConfigurationError() throws Exception {
         mcpd.env("MCPD_STATE_DIR", "~/mcpd-state");
-        McpdHarness.Result tilde = mcpd.run(Duration.ofSeconds(30), "daemon", "status");
+        McpdScope.Result tilde = mcpd.run(Duration.ofSeconds(30), "daemon", "status");
         assertThat(tilde.exitCode()).isEqualTo(2);
         assertThat(tilde.stderr()).contains("MCPD_STATE_DIR='~/mcpd-state'").contains("absolute path");
 
         mcpd.env("MCPD_STATE_DIR", "mcpd-state");
-        McpdHarness.Result relative = mcpd.run(Duration.ofSeconds(30), "daemon", "status");
+        McpdScope.Result relative = mcpd.run(Duration.ofSeconds(30), "daemon", "status");
         assertThat(relative.exitCode()).isEqualTo(2);
         assertThat(relative.stderr()).contains("is relative");
-        assertThat(McpdHarness.root().resolve("mcpd-state")).doesNotExist();
-        assertThat(McpdHarness.root().resolve("~")).doesNotExist();
+        assertThat(McpdScope.repositoryRoot().resolve("mcpd-state")).doesNotExist();
+        assertThat(McpdScope.repositoryRoot().resolve("~")).doesNotExist();
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpd.testing.McpdProcess;
+import dev.mcpd.testing.McpdScope;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,14 +31,14 @@ class TcpTransportIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private McpdHarness daemon;
-    private McpdHarness elsewhere;
+    private McpdScope daemon;
+    private McpdScope elsewhere;
 
     @BeforeEach
     void startDaemonListeningOnTcp() throws Exception {
-        daemon = new McpdHarness().env("MCPD_TCP_LISTEN", "127.0.0.1:0");
-        elsewhere = new McpdHarness();
-        McpdHarness.Result started = daemon.run(Duration.ofSeconds(60), "daemon", "start");
+        daemon = ItScope.create().env("MCPD_TCP_LISTEN", "127.0.0.1:0");
+        elsewhere = ItScope.create();
+        McpdScope.Result started = daemon.run(Duration.ofSeconds(60), "daemon", "start");
         assertThat(started.exitCode()).as(started.stderr()).isZero();
     }
 
@@ -68,12 +71,12 @@ class TcpTransportIT {
 
     @Test
     void aProxyReachesTheDaemonOverTcpWithTheTokenFromItsRecord() throws Exception {
-        try (McpdHarness.StdioSession session = elsewhere.serve("--connect", tcpEndpoint(),
+        try (McpdProcess session = elsewhere.serve("--connect", tcpEndpoint(),
                 "--token-file", daemon.stateDir().resolve("daemon.json").toString())) {
-            session.initialize();
-            Map<String, Object> status = session.daemonStatus();
+            session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+            Map<String, Object> status = session.lines().daemonStatus(ItScope.STATUS);
             assertThat(((Number) status.get("pid")).longValue()).as("served by the TCP daemon, not in-process")
-                    .isEqualTo(daemon.daemonPid().orElseThrow());
+                    .isEqualTo(daemon.recordedDaemonPid().orElseThrow());
             List<?> clients = (List<?>) status.get("clients");
             assertThat(clients).anySatisfy(c -> assertThat(((Map<?, ?>) c).get("transport")).isEqualTo("tcp"));
             List<?> transports = (List<?>) status.get("transports");
@@ -137,7 +140,7 @@ class TcpTransportIT {
                 "-out", certs.resolve("cert.pem").toString()).redirectErrorStream(true).start();
         openssl.getInputStream().readAllBytes();
         assertThat(openssl.waitFor()).isZero();
-        try (McpdHarness tlsDaemon = new McpdHarness().env("MCPD_TCP_LISTEN", "127.0.0.1:0")
+        try (McpdScope tlsDaemon = ItScope.create().env("MCPD_TCP_LISTEN", "127.0.0.1:0")
                 .env("MCPD_TCP_TLS_CERT", certs.resolve("cert.pem").toString())
                 .env("MCPD_TCP_TLS_KEY", certs.resolve("key.pem").toString())) {
             assertThat(tlsDaemon.run(Duration.ofSeconds(60), "daemon", "start").exitCode()).isZero();
@@ -146,25 +149,25 @@ class TcpTransportIT {
             assertThat(endpoint).startsWith("tcp://");
             elsewhere.env("MCPD_TCP_TLS_CA", certs.resolve("cert.pem").toString())
                     .env("MCPD_TCP_TOKEN", tlsRecord.path("token").asText());
-            try (McpdHarness.StdioSession session = elsewhere.serve("--connect", endpoint)) {
-                session.initialize();
-                assertThat(((Number) session.daemonStatus().get("pid")).longValue())
-                        .isEqualTo(tlsDaemon.daemonPid().orElseThrow());
+            try (McpdProcess session = elsewhere.serve("--connect", endpoint)) {
+                session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
+                assertThat(((Number) session.lines().daemonStatus(ItScope.STATUS).get("pid")).longValue())
+                        .isEqualTo(tlsDaemon.recordedDaemonPid().orElseThrow());
             }
         }
     }
 
     @Test
     void doctorListsEachTransportWithItsEndpoint() throws Exception {
-        McpdHarness.Result doctor = daemon.run(Duration.ofSeconds(60), "doctor");
-        assertThat(doctor.stdout()).containsPattern("listening unix.*" + java.util.regex.Pattern.quote(
+        McpdScope.Result doctor = daemon.run(Duration.ofSeconds(60), "doctor");
+        assertThat(doctor.stdout()).containsPattern("listening unix.*" + Pattern.quote(
                 daemon.stateDir().resolve("daemon.sock").toString()));
-        assertThat(doctor.stdout()).containsPattern("listening tcp.*" + java.util.regex.Pattern.quote(tcpEndpoint()));
+        assertThat(doctor.stdout()).containsPattern("listening tcp.*" + Pattern.quote(tcpEndpoint()));
     }
 
     @Test
     void tcpWithoutTokenAuthIsRefusedAtStartupEvenOnLoopback() throws Exception { // review finding 11, ADR 0011
-        McpdHarness.Result run = elsewhere.env("MCPD_TCP_LISTEN", "127.0.0.1:0").env("MCPD_TCP_AUTH", "none")
+        McpdScope.Result run = elsewhere.env("MCPD_TCP_LISTEN", "127.0.0.1:0").env("MCPD_TCP_AUTH", "none")
                 .run(Duration.ofSeconds(30), "daemon", "run");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("MCPD_TCP_AUTH=none is no longer accepted");

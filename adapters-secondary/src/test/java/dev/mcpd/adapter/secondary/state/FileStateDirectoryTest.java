@@ -8,7 +8,9 @@ import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Endpoint;
 import dev.mcpd.domain.model.Pid;
 import dev.mcpd.domain.model.TransportKind;
+import dev.mcpd.domain.port.StateDirectory;
 import dev.mcpd.domain.port.StateDirectory.ScopeLock;
+import dev.mcpd.testing.state.StateDirectoryContract;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -48,6 +51,21 @@ class FileStateDirectoryTest {
         root = dir.resolve("run").resolve("mcpd");
         state = new FileStateDirectory(root);
         state.prepare();
+    }
+
+    /** The port's contract, which the in-memory fake passes too. */
+    @Nested
+    class Contract extends StateDirectoryContract {
+
+        @Override
+        protected StateDirectory newStateDirectory() {
+            return new FileStateDirectory(dir.resolve("contract"));
+        }
+
+        @Override
+        protected void breakIntegrity(StateDirectory state) throws IOException {
+            Files.delete(state.root().resolve("daemon.lock"));
+        }
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.mcpd.bdd;
 
-import dev.mcpd.domain.model.TcpKeepalive;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.mcpd.adapter.primary.tcp.TcpListen;
 import dev.mcpd.adapter.primary.tcp.TcpTransport;
 import dev.mcpd.adapter.primary.unixsocket.UnixSocketTransport;
-import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.model.Endpoint;
+import dev.mcpd.domain.model.TcpKeepalive;
+import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.port.Connection;
 import dev.mcpd.domain.port.Transport;
 import java.io.BufferedReader;
@@ -18,22 +21,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The driver the steps talk to: a real daemon transport (Unix socket or TCP), real peer processes, and the
- * instants that the scenarios' time bounds are measured between.
+ * The driver of the socket-close steps: a bare daemon transport (Unix socket or TCP) with a scripted handler, real
+ * peer processes, and the instants that the scenarios' time bounds are measured between.
  */
-public final class DaemonWorld {
+public final class TransportWorld {
 
     /** What the handler does after writing its response. */
     public enum Ending { RETURN, FAIL }
 
     private final List<Process> peers = new ArrayList<>();
     private final AtomicLong lastWrite = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile CountDownLatch release = new CountDownLatch(1);
     private volatile Ending ending = Ending.RETURN;
     private Path dir;
@@ -44,7 +49,7 @@ public final class DaemonWorld {
     public void listen(TransportKind kind) throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "mcpd-bdd-");
         transport = kind == TransportKind.TCP
-                ? new TcpTransport(new TcpListen("127.0.0.1", 0, TcpKeepalive.DEFAULTS, java.util.Optional.empty()))
+                ? new TcpTransport(new TcpListen("127.0.0.1", 0, TcpKeepalive.DEFAULTS, Optional.empty()))
                 : new UnixSocketTransport(dir.resolve("daemon.sock"));
         endpoint = transport.start(this::handle);
     }
@@ -81,14 +86,9 @@ public final class DaemonWorld {
     }
 
     /** Waits until {@code count} connections have reached the handler. */
-    public void awaitAccepted(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (accepted.get() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(accepted.get() + " of " + count + " connections were accepted");
-            }
-            Thread.sleep(1);
-        }
+    public void awaitAccepted(int count) {
+        await("connections accepted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .untilAsserted(() -> assertThat(accepted.get()).as("connections accepted").isGreaterThanOrEqualTo(count));
     }
 
     public void freeze(Process peer) throws IOException, InterruptedException {

@@ -1,4 +1,4 @@
-package dev.mcpd.application.daemon;
+package dev.mcpd.testing.state;
 
 import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.port.StateDirectory;
@@ -8,14 +8,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A {@link StateDirectory} in memory, for driving a {@link Daemon} in a test: one lock, one record, an exit history. */
-final class InMemoryStateDirectory implements StateDirectory {
+/**
+ * A {@link StateDirectory} in memory, for driving a daemon in a test: one lock, one record, an exit history, and an
+ * integrity problem the test sets ({@link #reportIntegrityProblem}). Held to the port's semantics by
+ * {@link StateDirectoryContract}, as the file implementation is.
+ */
+public final class InMemoryStateDirectory implements StateDirectory {
 
     private final AtomicBoolean locked = new AtomicBoolean();
     private final List<String> exits = new ArrayList<>();
     private volatile DaemonRecord record;
     /** What {@link #integrityProblem()} reports; null: intact. */
-    volatile String problem;
+    private volatile String problem;
 
     @Override
     public Path root() {
@@ -40,7 +44,8 @@ final class InMemoryStateDirectory implements StateDirectory {
         return locked.compareAndSet(false, true) ? Optional.of(() -> locked.set(false)) : Optional.empty();
     }
 
-    boolean isLocked() {
+    /** Whether the scope lock is held. */
+    public boolean isLocked() {
         return locked.get();
     }
 
@@ -57,6 +62,11 @@ final class InMemoryStateDirectory implements StateDirectory {
     @Override
     public void removeRecordAndSocket() {
         record = null;
+    }
+
+    /** Makes {@link #integrityProblem()} report {@code problem} from now on (null: intact again), as a removed lock file would. */
+    public void reportIntegrityProblem(String problem) {
+        this.problem = problem;
     }
 
     @Override
