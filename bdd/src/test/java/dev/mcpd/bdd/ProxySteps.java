@@ -226,7 +226,7 @@ public class ProxySteps {
         assertThat(proxy.process().exitValue()).isEqualTo(status);
     }
 
-    // ---- daemon restart (B-G3..G5) ----
+    // ---- daemon restart (B-G3, B-G4, B-G5) ----
 
     @Given("a proxy whose session is served by the daemon")
     public void proxyOnDaemon() throws Exception {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Containers managed for real (issue 3): the MCP Inspector CLI runs, lists, stops and removes a container through
+ * Containers managed for real: the MCP Inspector CLI runs, lists, stops and removes a container through
  * {@code bin/mcpd serve --mcp} → the shared daemon → the Podman service that {@code scripts/setup-podman.sh} starts;
  * {@code mcpd containers} shows and manages it from the command line. Every container carries the label
  * {@code dev.mcpd.test=1} and is removed afterwards.
@@ -90,7 +90,7 @@ class ContainersE2eIT {
         assertThat(stop.exitCode()).as(stop.stderr()).isZero();
         assertThat(JSON.readTree(stop.stdout()).path("isError").asBoolean()).isFalse();
         // A trapping container stops at SIGTERM, long before its 30 s timeout (B-B2); the rest is node and JVM start-up,
-        // with room for a loaded machine (issue 10).
+        // with room for a loaded machine.
         assertThat(Duration.ofNanos(System.nanoTime() - begun)).isLessThan(TestTime.scaled(Duration.ofSeconds(15)));
 
         McpdScope.Result again = mcpd.run(Duration.ofSeconds(30), "containers", "stop", name);

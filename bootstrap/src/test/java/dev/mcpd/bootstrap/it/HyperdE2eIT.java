@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hyperd engine end to end (issue 7): real MCP clients (the npm MCP Inspector CLI, and mcpd's own line client)
+ * The hyperd engine end to end: real MCP clients (the npm MCP Inspector CLI, and mcpd's own line client)
  * drive {@code bin/mcpd serve --mcp}; the shared daemon supervises a real hyperd (B-B3, B-E1, B-M8).
  */
 class HyperdE2eIT {

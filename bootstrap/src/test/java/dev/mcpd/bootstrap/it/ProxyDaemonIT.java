@@ -70,7 +70,7 @@ class ProxyDaemonIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void twoProxiesStartedTogetherShareOneDaemon() throws Exception { // B-S1, B-S3 (race hardening: issue 5)
+    void twoProxiesStartedTogetherShareOneDaemon() throws Exception { // B-S1, B-S3 (race hardening)
         try (McpdProcess a = mcpd.serve(); McpdProcess b = mcpd.serve()) {
             CompletableFuture<Map<String, Object>> statusA = CompletableFuture.supplyAsync(() -> status(a));
             CompletableFuture<Map<String, Object>> statusB = CompletableFuture.supplyAsync(() -> status(b));

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proxy as real hosts drive it (issue 10: review findings 7, 8, 9 and the hosts report, section 3): real
+ * The proxy as real hosts drive it (review findings 7, 8, 9 and the hosts report, section 3): real
  * {@code bin/mcpd} proxies, real daemons, real process groups and signals.
  */
 class ProxyUnderHostsIT {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real {@code mcpd} refuses a state dir it cannot trust, with an error that says what to do (review finding
- * 22), and a relative or {@code ~} {@code MCPD_STATE_DIR} as a configuration error (B-X2; issue 10). Nothing is
+ * 22), and a relative or {@code ~} {@code MCPD_STATE_DIR} as a configuration error (B-X2). Nothing is
  * started in such a directory.
  */
 class StateDirHygieneIT {

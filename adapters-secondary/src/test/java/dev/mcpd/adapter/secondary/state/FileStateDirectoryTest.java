@@ -440,7 +440,7 @@ class FileStateDirectoryTest {
                 .hasMessageContaining("owned by uid 65534").hasMessageContaining("MCPD_STATE_DIR");
     }
 
-    // --- where the state dir is (B-S6; issue 10: the same under every host) --------------------------------------
+    // --- where the state dir is (B-S6; the same under every host) ----------------------------------------------------
 
     @Test
     void defaultRootIsUnderTheUsersRunUserDirWhenItExistsAndIsTheirs() throws IOException {
@@ -484,7 +484,7 @@ class FileStateDirectoryTest {
     }
 
     @Test
-    void theDefaultRootIsTheSameUnderEveryHostsEnvironment() throws Exception { // issue 10: Codex forwards no XDG_RUNTIME_DIR
+    void theDefaultRootIsTheSameUnderEveryHostsEnvironment() throws Exception { // Codex forwards no XDG_RUNTIME_DIR
         Path fakeRuntime = Files.createDirectories(dir.resolve("xdg"));
         String claudeLike = defaultRootIn(java.util.Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(),
                 "XDG_RUNTIME_DIR", fakeRuntime.toString()));
