@@ -97,7 +97,7 @@ class BackstopAndEndpointPoliciesTest {
         }
 
         @Test
-        @DisplayName("B-L2/L5 a reused pid (same number, other start instant) is not proof of life")
+        @DisplayName("B-L2, B-L5 a reused pid (same number, other start instant) is not proof of life")
         void aReusedPidIsNotAlive() {
             long proxy = probe.start(clock.instant());
             ClientId id = registry.register(TransportKind.UNIX_SOCKET, PeerCredentials.unknown(), clock.instant());
@@ -134,7 +134,7 @@ class BackstopAndEndpointPoliciesTest {
         }
 
         @Test
-        @DisplayName("B-L4/L5 with no clients the backstop never fires: that is the idle timer's case")
+        @DisplayName("B-L4, B-L5 with no clients the backstop never fires: that is the idle timer's case")
         void noClientsNeverFires() {
             clock.advance(Duration.ofDays(365));
 
@@ -163,7 +163,7 @@ class BackstopAndEndpointPoliciesTest {
         }
 
         @Test
-        @DisplayName("B-L6/S5 a removed socket or lock file expires the daemon at once, naming the problem")
+        @DisplayName("B-L6, B-S5 a removed socket or lock file expires the daemon at once, naming the problem")
         void lostEndpointExpiresImmediately() {
             state.reportIntegrityProblem("/tmp/x/daemon.sock was removed");
 

@@ -56,7 +56,7 @@ class LivenessSweepTest {
     }
 
     @Test
-    @DisplayName("B-L2/L3 a pid now naming a process that started at another instant is a dead client")
+    @DisplayName("B-L2, B-L3 a pid now naming a process that started at another instant is a dead client")
     void aReusedPidIsDead() {
         long running = probe.start(clock.instant());
         ClientId id = client(new Pid(running, clock.instant().minus(Duration.ofMinutes(5))), null);
