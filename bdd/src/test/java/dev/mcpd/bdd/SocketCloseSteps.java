@@ -2,10 +2,10 @@ package dev.mcpd.bdd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mcpd.domain.model.TransportKind;
 import dev.mcpd.domain.testing.TestTime;
 import io.cucumber.java.After;
 import io.cucumber.java.en.And;
-import dev.mcpd.domain.model.TransportKind;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;

@@ -1,7 +1,7 @@
 package dev.mcpd.benchmarks;
 
-import dev.mcpd.benchmarks.Procfs.Snapshot;
 import dev.mcpd.benchmarks.Peer.Counts;
+import dev.mcpd.benchmarks.Procfs.Snapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.mcpd.benchmarks;
 
-import static dev.mcpd.benchmarks.ChaosHarness.row;
 import static dev.mcpd.benchmarks.ChaosHarness.settings;
 
 import com.fasterxml.jackson.databind.JsonNode;

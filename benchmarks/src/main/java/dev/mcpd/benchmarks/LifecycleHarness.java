@@ -1,7 +1,6 @@
 package dev.mcpd.benchmarks;
 
 import static dev.mcpd.benchmarks.Report.histogram;
-import static dev.mcpd.benchmarks.Report.ms;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,7 +1,6 @@
 package dev.mcpd.benchmarks;
 
 import static dev.mcpd.benchmarks.Report.histogram;
-import static dev.mcpd.benchmarks.Report.ms;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpd.adapter.secondary.container.ContainerHostResolver;

@@ -1,8 +1,8 @@
 package dev.mcpd.bootstrap;
 
-import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.adapter.primary.tcp.TcpListen;
 import dev.mcpd.domain.model.AccessToken;
+import dev.mcpd.domain.model.TcpKeepalive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.mcpd.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mcpd.domain.model.TcpKeepalive;
 import dev.mcpd.domain.error.ConfigurationException;
+import dev.mcpd.domain.model.TcpKeepalive;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.mcpd.application.containers;
 
 import static java.util.Objects.requireNonNull;
 
-
 import dev.mcpd.application.tool.ToolTable;
 import dev.mcpd.application.tool.ToolTableEngine;
 import dev.mcpd.domain.error.ContainerRuntimeException;

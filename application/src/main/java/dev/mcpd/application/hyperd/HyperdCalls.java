@@ -1,6 +1,7 @@
 package dev.mcpd.application.hyperd;
 
 import static dev.mcpd.application.tool.JsonSchemas.object;
+
 import dev.mcpd.application.tool.InvalidArgumentException;
 import dev.mcpd.application.tool.ToolArguments;
 import dev.mcpd.domain.error.HyperdException;

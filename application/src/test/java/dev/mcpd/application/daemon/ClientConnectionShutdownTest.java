@@ -1,8 +1,8 @@
 package dev.mcpd.application.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.mcpd.application.jsonrpc.JsonRpc;
 import dev.mcpd.application.mcp.Json;

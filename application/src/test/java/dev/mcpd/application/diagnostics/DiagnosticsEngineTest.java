@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mcpd.domain.contract.EngineContract;
 import dev.mcpd.domain.contract.EngineFactoryContract;
+import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.port.Engine;
 import dev.mcpd.domain.port.EngineFactory;
 import dev.mcpd.domain.testing.SimpleCallContext;
-import dev.mcpd.domain.model.ToolResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

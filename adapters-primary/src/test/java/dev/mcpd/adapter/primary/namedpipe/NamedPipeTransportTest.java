@@ -1,7 +1,6 @@
 package dev.mcpd.adapter.primary.namedpipe;
 
 import static dev.mcpd.domain.testing.TestTime.millis;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
