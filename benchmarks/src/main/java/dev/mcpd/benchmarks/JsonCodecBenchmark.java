@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -37,7 +38,7 @@ public class JsonCodecBenchmark {
     private final Object response = codec.parse(RESPONSE, 0, RESPONSE.length);
     private byte[] lines;
 
-    @org.openjdk.jmh.annotations.Setup
+    @Setup
     public void setUp() {
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 100; i++) {

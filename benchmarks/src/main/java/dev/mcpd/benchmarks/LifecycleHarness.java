@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.slf4j.LoggerFactory;
@@ -161,7 +162,7 @@ public final class LifecycleHarness {
             client.readLine();
             // a random phase: the sweep ticks at a fixed delay, and reaping right after one reap would always land
             // just after a tick, measuring the worst case only
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(SWEEP.toMillis()));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(SWEEP.toMillis()));
             long killed = System.nanoTime();
             host.destroyForcibly();
             if (client.readLine() != null) {

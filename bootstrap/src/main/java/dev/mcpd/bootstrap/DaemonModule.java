@@ -34,16 +34,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Binds the daemon and its core adapters. Engine modules add {@link EngineFactory} bindings to the set. */
 final class DaemonModule extends AbstractModule {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonModule.class);
+    private static final Logger log = LoggerFactory.getLogger(DaemonModule.class);
     /** How long a new daemon waits for the clients of a dead one to let go of the pipe name (Windows). */
-    private static final java.time.Duration PIPE_CLAIM_WINDOW = java.time.Duration.ofSeconds(2);
+    private static final Duration PIPE_CLAIM_WINDOW = Duration.ofSeconds(2);
 
     private final McpdConfig config;
 
@@ -137,7 +141,7 @@ final class DaemonModule extends AbstractModule {
     Daemon daemon(DaemonIdentity identity, DaemonSettings settings, StateDirectory state, List<Transport> transports,
             Set<EngineFactory> engines, ClientRegistry registry, LivenessProbe probe, JsonCodec codec, Clock clock) {
         List<EngineFactory> ordered = new ArrayList<>(engines);
-        ordered.sort(java.util.Comparator.comparing(EngineFactory::name));
+        ordered.sort(Comparator.comparing(EngineFactory::name));
         return new Daemon(identity, settings, new DaemonPorts(state, transports, ordered, registry, probe, codec,
                 new SessionLeftoverProcesses(probe), clock, Ticker.system()));
     }

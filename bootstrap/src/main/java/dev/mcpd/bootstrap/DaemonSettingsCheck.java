@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ final class DaemonSettingsCheck {
     private static final Logger log = LoggerFactory.getLogger(DaemonSettingsCheck.class);
 
     /** The daemon last compared with: a proxy that rejoins the same daemon says nothing new. */
-    private static final java.util.concurrent.atomic.AtomicLong lastChecked = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong lastChecked = new AtomicLong();
 
     private DaemonSettingsCheck() {}
 

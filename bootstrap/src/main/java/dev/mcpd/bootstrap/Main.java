@@ -3,6 +3,7 @@ package dev.mcpd.bootstrap;
 import dev.mcpd.adapter.primary.cli.McpdCommand;
 import dev.mcpd.domain.error.ConfigurationException;
 import dev.mcpd.domain.model.ExitCode;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mcpd} entry point: reads the configuration, points logging at the right place for the command, and
@@ -41,7 +42,7 @@ public final class Main {
             // Logging starts on the second core while this thread finds the daemon. Lines logged meanwhile are
             // replayed by SLF4J once it is ready; its notice about that must not reach stderr (B-G7).
             System.setProperty("slf4j.internal.verbosity", "ERROR");
-            Thread.ofPlatform().daemon().name("log-init").start(org.slf4j.LoggerFactory::getILoggerFactory);
+            Thread.ofPlatform().daemon().name("log-init").start(LoggerFactory::getILoggerFactory);
             System.exit(cli.serveMcp(args.length == 3));
         }
         int code = McpdCommand.commandLine(cli, args).execute(args);

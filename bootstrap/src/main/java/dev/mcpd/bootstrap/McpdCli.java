@@ -32,7 +32,9 @@ import dev.mcpd.domain.port.DaemonLauncher;
 import dev.mcpd.domain.port.JsonCodec;
 import dev.mcpd.domain.port.StateDirectory;
 import dev.mcpd.domain.time.Ticker;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +42,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root behind the command line. The proxy path ({@link #serveMcp}) is wired by hand so that Guice,
@@ -89,15 +97,15 @@ final class McpdCli implements CliBackend {
      */
     static List<String> daemonJvmFlags() {
         String classPath = System.getProperty("java.class.path", "");
-        java.nio.file.Path jar = java.nio.file.Path.of(classPath);
-        if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator) || jar.getParent() == null) {
+        Path jar = Path.of(classPath);
+        if (!classPath.endsWith(".jar") || classPath.contains(File.pathSeparator) || jar.getParent() == null) {
             return DAEMON_JVM_FLAGS;
         }
-        java.nio.file.Path archive = jar.toAbsolutePath().getParent().resolve("cds-daemon-run.jsa");
+        Path archive = jar.toAbsolutePath().getParent().resolve("cds-daemon-run.jsa");
         try {
-            if (java.nio.file.Files.exists(archive)
-                    && java.nio.file.Files.getLastModifiedTime(archive).compareTo(java.nio.file.Files.getLastModifiedTime(jar)) < 0) {
-                java.nio.file.Files.delete(archive);
+            if (Files.exists(archive)
+                    && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+                Files.delete(archive);
             }
         } catch (IOException e) {
             return DAEMON_JVM_FLAGS;
@@ -148,12 +156,12 @@ final class McpdCli implements CliBackend {
             System.err.println("mcpd serve: " + e.getMessage());
             return ExitCode.USAGE.code();
         }
-        java.util.concurrent.atomic.AtomicReference<AccessToken> lastToken = new java.util.concurrent.atomic.AtomicReference<>(first);
-        java.util.function.Supplier<AccessToken> token = tokenFile == null ? () -> first : () -> {
+        AtomicReference<AccessToken> lastToken = new AtomicReference<>(first);
+        Supplier<AccessToken> token = tokenFile == null ? () -> first : () -> {
             try {
                 lastToken.set(TokenFile.read(tokenFile));
             } catch (IllegalArgumentException | IOException e) {
-                org.slf4j.LoggerFactory.getLogger(McpdCli.class).info("keeping the last token: {}", e.getMessage());
+                LoggerFactory.getLogger(McpdCli.class).info("keeping the last token: {}", e.getMessage());
             }
             return lastToken.get();
         };
@@ -164,11 +172,11 @@ final class McpdCli implements CliBackend {
         return runProxy(stdio, codec, daemon, noDaemon, token);
     }
 
-    private int runProxy(HostStdio stdio, JsonCodec codec, java.util.function.Supplier<DaemonFinder.Result> daemon,
-            boolean noDaemon, java.util.function.Supplier<AccessToken> token) {
+    private int runProxy(HostStdio stdio, JsonCodec codec, Supplier<DaemonFinder.Result> daemon,
+            boolean noDaemon, Supplier<AccessToken> token) {
         boolean inProcess = noDaemon || config.noDaemon();
         ProcessExit.prepare();
-        java.util.function.IntConsumer exit = code -> ProcessExit.now(code, stdio.out());
+        IntConsumer exit = code -> ProcessExit.now(code, stdio.out());
         ProxySettings settings = new ProxySettings(config.maxLineBytes(),
                 inProcess ? Backoff.none() : Backoff.reconnect(RECONNECT_DELAY), forwardedEnvironment(),
                 () -> clientHello(token.get()));
@@ -180,7 +188,7 @@ final class McpdCli implements CliBackend {
         // Hosts end their server with SIGINT (Claude Code) or SIGTERM (Gemini, Codex, opencode): close and exit at
         // once, with the shell's codes for those signals (hosts report section 3(b)).
         // A terminal's SIGHUP ends it too (129); a second signal while the first is handled changes nothing.
-        java.util.function.Consumer<String> terminate = signal -> proxy.terminate(signal,
+        Consumer<String> terminate = signal -> proxy.terminate(signal,
                 (signal.endsWith("SIGINT") ? ExitCode.INTERRUPTED
                         : signal.endsWith("SIGHUP") ? ExitCode.HANGUP : ExitCode.TERMINATED).code());
         Signals.onTerminate(terminate, terminate);
@@ -306,7 +314,7 @@ final class McpdCli implements CliBackend {
      * ...): those come with each client's hello.
      */
     static Map<String, String> daemonEnvironment(Map<String, String> env, Path stateDir) {
-        Map<String, String> daemon = new java.util.TreeMap<>();
+        Map<String, String> daemon = new TreeMap<>();
         env.forEach((key, value) -> {
             if (DAEMON_BASE_ENV.contains(key) || key.startsWith("LC_") || DAEMON_SETTINGS.contains(key)) {
                 daemon.put(key, value);

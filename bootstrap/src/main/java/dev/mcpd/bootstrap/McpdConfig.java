@@ -3,11 +3,13 @@ package dev.mcpd.bootstrap;
 import dev.mcpd.adapter.secondary.state.FileStateDirectory;
 import dev.mcpd.application.daemon.DaemonSettings;
 import dev.mcpd.domain.error.ConfigurationException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,7 +62,7 @@ public record McpdConfig(
         DaemonSettings.Admission admission) {
 
     /** Every variable mcpd reads; any other {@code MCPD_*} variable is an error. */
-    public static final List<String> KEYS = java.util.stream.Stream.concat(TcpConfig.KEYS.stream(), Stream.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
+    public static final List<String> KEYS = Stream.concat(TcpConfig.KEYS.stream(), Stream.of("MCPD_STATE_DIR", "MCPD_LOG_LEVEL", "MCPD_NO_DAEMON",
             "MCPD_DAEMON_IDLE_TIMEOUT", "MCPD_DAEMON_SHUTDOWN_GRACE", "MCPD_DAEMON_CALL_TIMEOUT", "MCPD_DAEMON_MAX_LINE",
             "MCPD_CONNECT_TIMEOUT", "MCPD_HOST_PID", "MCPD_ENGINES", "MCPD_CONTAINER_HOST", "MCPD_HYPERD_PATH",
             "MCPD_TEST_TIME_MULTIPLIER", "MCPD_TEST_PODMAN_SOCK", "MCPD_TEST_SKIP_PODMAN", "MCPD_JAVA_OPTS",
@@ -84,13 +86,13 @@ public record McpdConfig(
             }
         }
         Path stateDir = stateDir(env.get("MCPD_STATE_DIR"), problems);
-        String logLevel = env.getOrDefault("MCPD_LOG_LEVEL", "info").toLowerCase(java.util.Locale.ROOT);
+        String logLevel = env.getOrDefault("MCPD_LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
         if (!List.of("error", "warn", "info", "debug", "trace").contains(logLevel)) {
             problems.add("MCPD_LOG_LEVEL='" + logLevel + "' must be one of error, warn, info, debug, trace");
         }
         String noDaemonText = env.getOrDefault("MCPD_NO_DAEMON", "");
-        boolean noDaemon = List.of("1", "true", "yes").contains(noDaemonText.toLowerCase(java.util.Locale.ROOT));
-        if (!noDaemon && !List.of("", "0", "false", "no").contains(noDaemonText.toLowerCase(java.util.Locale.ROOT))) {
+        boolean noDaemon = List.of("1", "true", "yes").contains(noDaemonText.toLowerCase(Locale.ROOT));
+        if (!noDaemon && !List.of("", "0", "false", "no").contains(noDaemonText.toLowerCase(Locale.ROOT))) {
             problems.add("MCPD_NO_DAEMON='" + noDaemonText + "' must be 1 or 0");
         }
         Duration idle = duration(env, "MCPD_DAEMON_IDLE_TIMEOUT", "5m", problems);
@@ -157,7 +159,7 @@ public record McpdConfig(
         Path path;
         try {
             path = Path.of(value);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             problems.add("MCPD_STATE_DIR='" + value + "' is not a valid path: " + e.getReason());
             return null;
         }

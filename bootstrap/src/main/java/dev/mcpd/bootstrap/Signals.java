@@ -1,5 +1,6 @@
 package dev.mcpd.bootstrap;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -27,7 +28,7 @@ final class Signals {
      */
     static List<String> onTerminate(Consumer<String> stop, Consumer<String> force) {
         AtomicInteger received = new AtomicInteger();
-        List<String> handled = new java.util.ArrayList<>();
+        List<String> handled = new ArrayList<>();
         for (String name : STOP_SIGNALS) {
             try {
                 Signal.handle(new Signal(name), signal -> {

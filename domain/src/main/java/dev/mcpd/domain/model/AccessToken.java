@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * The secret a TCP client presents in its hello (B-T3): 256 random bits, written as 64 lowercase hex digits.
@@ -39,7 +40,7 @@ public final class AccessToken {
      * @throws IllegalArgumentException if it is not 64 hex digits, saying so without echoing the value
      */
     public static AccessToken parse(String text) {
-        String t = requireNonNull(text, "text is null").strip().toLowerCase(java.util.Locale.ROOT);
+        String t = requireNonNull(text, "text is null").strip().toLowerCase(Locale.ROOT);
         if (t.length() != HEX_DIGITS || !t.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
             throw new IllegalArgumentException("a token is " + HEX_DIGITS + " hex digits (" + BITS + " bits); got "
                     + t.length() + " characters");
@@ -57,7 +58,7 @@ public final class AccessToken {
         if (presented == null) {
             return false;
         }
-        return MessageDigest.isEqual(text.getBytes(US_ASCII), presented.strip().toLowerCase(java.util.Locale.ROOT)
+        return MessageDigest.isEqual(text.getBytes(US_ASCII), presented.strip().toLowerCase(Locale.ROOT)
                 .getBytes(US_ASCII));
     }
 

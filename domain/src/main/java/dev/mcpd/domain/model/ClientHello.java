@@ -1,5 +1,7 @@
 package dev.mcpd.domain.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -30,7 +32,7 @@ public record ClientHello(long pid, Long hostPid, Map<String, String> env, Strin
         if (hostPid != null && hostPid <= 0) {
             throw new IllegalArgumentException("hostPid must be positive, was " + hostPid);
         }
-        env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }
 
     /** The hello with its token redacted ({@code token=<redacted>}), so that a log line never carries it (review finding 23). */

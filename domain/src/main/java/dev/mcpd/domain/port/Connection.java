@@ -5,6 +5,7 @@ import dev.mcpd.domain.model.PeerCredentials;
 import java.io.Closeable;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * One accepted connection, as a pair of byte streams.
@@ -28,8 +29,8 @@ public interface Connection extends Closeable {
      * The peer's network address as {@code host:port} where the transport has one (TCP), for logs and refusals;
      * empty for local transports, whose peer is named by {@link #peer()}.
      */
-    default java.util.Optional<String> remoteAddress() {
-        return java.util.Optional.empty();
+    default Optional<String> remoteAddress() {
+        return Optional.empty();
     }
 
     /** Bytes from the peer. Not buffered by the transport; callers buffer. */

@@ -4,6 +4,7 @@ import dev.mcpd.domain.model.DaemonRecord;
 import dev.mcpd.domain.model.Pid;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -118,5 +119,5 @@ public interface StateDirectory {
     void recordExit(String line);
 
     /** The most recent exit lines, newest first, at most {@code limit}. Never throws. */
-    java.util.List<String> recentExits(int limit);
+    List<String> recentExits(int limit);
 }

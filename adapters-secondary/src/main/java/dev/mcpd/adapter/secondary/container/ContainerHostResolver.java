@@ -2,6 +2,7 @@ package dev.mcpd.adapter.secondary.container;
 
 import static java.util.Objects.requireNonNull;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -172,7 +173,7 @@ public final class ContainerHostResolver {
         if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")) {
             return -1;
         }
-        return new com.sun.security.auth.module.UnixSystem().getUid();
+        return new UnixSystem().getUid();
     }
 
     private record Candidate(String endpoint, String source, String label) {
