@@ -53,7 +53,8 @@ final class LifecycleChecks {
         return scheduler;
     }
 
-    private static Runnable guarded(String name, Runnable task) {
+    /** {@code task} wrapped so that a failure is logged and never cancels its schedule (B-L7). */
+    static Runnable guarded(String name, Runnable task) {
         return () -> {
             try {
                 task.run();

@@ -111,7 +111,7 @@ record HyperdCalls(HyperdClient client, HyperdEngineConfig config, Clock clock) 
             attachments.add(object("alias", attachment.alias(), "path", attachment.path().toString()));
         }
         Map<String, Object> structured = object(
-                "state", status.state(),
+                "state", status.state().wireName(),
                 "endpoint", status.endpoint(),
                 "pid", status.pid(),
                 "uptime_seconds", status.uptime().toSeconds(),

@@ -54,7 +54,7 @@ public final class HyperdEngine extends ToolTableEngine {
     @Override
     public String detail() {
         HyperdStatus status = client.status();
-        StringBuilder detail = new StringBuilder("hyperd ").append(status.state());
+        StringBuilder detail = new StringBuilder("hyperd ").append(status.state().wireName());
         if (status.pid() != null) {
             detail.append(", pid ").append(status.pid()).append(" at ").append(status.endpoint());
         }
