@@ -71,6 +71,17 @@ final class BackendFaults {
      * initialized proxy whose first query started hyperd, and the row {@link #attack} returns.
      */
     abstract static class HyperdFault implements Fault {
+        private final String name;
+
+        HyperdFault(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
         @Override
         public final Row run(Path root) throws Exception {
             if (hyperdMissing() != null) {
@@ -93,9 +104,8 @@ final class BackendFaults {
 
     /** hyperd SIGSTOPped mid-query: the call gets its deadline error (MCPD_DAEMON_CALL_TIMEOUT=5s) (B-B3). */
     static final class HyperdFrozen extends HyperdFault {
-        @Override
-        public String name() {
-            return "hyperd frozen (SIGSTOP)";
+        HyperdFrozen() {
+            super("hyperd frozen (SIGSTOP)");
         }
 
         @Override
@@ -118,9 +128,8 @@ final class BackendFaults {
 
     /** hyperd SIGKILLed between queries: it is restarted and a following call succeeds (B-B4). */
     static final class HyperdKilled extends HyperdFault {
-        @Override
-        public String name() {
-            return "hyperd killed (SIGKILL)";
+        HyperdKilled() {
+            super("hyperd killed (SIGKILL)");
         }
 
         @Override
