@@ -66,50 +66,37 @@ final class BackendFaults {
         }
     }
 
+    /** An attack on a warm hyperd ({@code hyperd} is its pid); it stops the setup and returns the row. */
+    @FunctionalInterface
+    interface HyperdAttack {
+        Row attack(String name, Setup s, Peer peer, long hyperd, Snapshot before) throws Exception;
+    }
+
     /**
      * A fault against a warm hyperd: skipped without {@code MCPD_HYPERD_PATH} or when hyperd does not start; else one
-     * initialized proxy whose first query started hyperd, and the row {@link #attack} returns.
+     * initialized proxy whose first query started hyperd, and the row its {@link HyperdAttack} returns.
      */
-    abstract static class HyperdFault implements Fault {
-        private final String name;
-
-        HyperdFault(String name) {
-            this.name = name;
-        }
-
+    record HyperdFault(String name, HyperdAttack attack) implements Fault {
         @Override
-        public final String name() {
-            return name;
-        }
-
-        @Override
-        public final Row run(Path root) throws Exception {
+        public Row run(Path root) throws Exception {
             if (hyperdMissing() != null) {
-                return skip(name(), hyperdMissing());
+                return skip(name, hyperdMissing());
             }
             try (Setup s = new Setup(root, Map.of(), 1)) {
                 Peer peer = s.peers.getFirst();
                 WarmHyperd warm = warmHyperd(s, peer);
                 if (warm.failure() != null) {
                     s.stop();
-                    return skip(name(), warm.failure());
+                    return skip(name, warm.failure());
                 }
-                return attack(s, peer, warm.pid(), Procfs.snapshot(s.daemon));
+                return attack.attack(name, s, peer, warm.pid(), Procfs.snapshot(s.daemon));
             }
         }
-
-        /** Attacks hyperd ({@code hyperd} is its pid), stops the setup and returns the row. */
-        abstract Row attack(Setup s, Peer peer, long hyperd, Snapshot before) throws Exception;
     }
 
     /** hyperd SIGSTOPped mid-query: the call gets its deadline error (MCPD_DAEMON_CALL_TIMEOUT=5s) (B-B3). */
-    static final class HyperdFrozen extends HyperdFault {
-        HyperdFrozen() {
-            super("hyperd frozen (SIGSTOP)");
-        }
-
-        @Override
-        Row attack(Setup s, Peer peer, long hyperd, Snapshot before) throws Exception {
+    static Fault hyperdFrozen() {
+        return new HyperdFault("hyperd frozen (SIGSTOP)", (name, s, peer, hyperd, before) -> {
             Procfs.signal(hyperd, "STOP");
             long t0 = System.nanoTime();
             JsonNode frozen = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 2\"}"), Duration.ofSeconds(20));
@@ -121,19 +108,14 @@ final class BackendFaults {
             List<Long> leaked = s.stop();
             String problem = frozen == null ? "no answer within 20 s while hyperd was stopped"
                     : ok(frozen) ? "answered OK while hyperd was stopped?" : null;
-            return row(name(), counts, before, after, leaked, problem, "query during SIGSTOP answered in " + ms(took)
+            return row(name, counts, before, after, leaked, problem, "query during SIGSTOP answered in " + ms(took)
                     + ": " + text(frozen) + "; after SIGCONT: " + (ok(thawed) ? "OK" : text(thawed)));
-        }
+        });
     }
 
     /** hyperd SIGKILLed between queries: it is restarted and a following call succeeds (B-B4). */
-    static final class HyperdKilled extends HyperdFault {
-        HyperdKilled() {
-            super("hyperd killed (SIGKILL)");
-        }
-
-        @Override
-        Row attack(Setup s, Peer peer, long hyperd, Snapshot before) throws Exception {
+    static Fault hyperdKilled() {
+        return new HyperdFault("hyperd killed (SIGKILL)", (name, s, peer, hyperd, before) -> {
             Procfs.signal(hyperd, "KILL");
             McpdRig.await(Duration.ofSeconds(5), () -> !Procfs.alive(hyperd));
             JsonNode first = peer.ask("tools/call", Peer.call("query", "{\"sql\":\"SELECT 2\"}"), Duration.ofSeconds(30));
@@ -142,10 +124,10 @@ final class BackendFaults {
             Snapshot after = settle(s.daemon, before);
             Counts counts = s.counts();
             List<Long> leaked = s.stop();
-            return row(name(), counts, before, after, leaked, ok(first) || ok(second) ? null : "no query succeeded after the kill",
+            return row(name, counts, before, after, leaked, ok(first) || ok(second) ? null : "no query succeeded after the kill",
                     "first call after the kill: " + (ok(first) ? "OK" : text(first)) + "; second: "
                             + (ok(second) ? "OK" : text(second)) + "; hyperd pid " + hyperd + " → " + fresh);
-        }
+        });
     }
 
     /** A TCP client with the token vanishes without FIN (iptables DROP on loopback): keepalive must find it (B-T4). */

@@ -29,7 +29,7 @@ final class Faults {
                 new ProcessFaults.HostKill(), new ProcessFaults.ProxyKillSocketHeld(), new PeerFaults.StuckReader(),
                 new PeerFaults.StuckReaderAtShutdown(), new ProcessFaults.FrozenPeer(), new ProcessFaults.StaleState(),
                 new ProcessFaults.PidReuse(), new PeerFaults.VersionMismatch(), new BackendFaults.RuntimeDown(),
-                new BackendFaults.HyperdFrozen(), new BackendFaults.HyperdKilled(), new BackendFaults.HalfOpenTcp(),
+                BackendFaults.hyperdFrozen(), BackendFaults.hyperdKilled(), new BackendFaults.HalfOpenTcp(),
                 new ProcessFaults.ColdStart16(), new PeerFaults.OversizedLine(), new PeerFaults.Slowloris(),
                 new PeerFaults.ShortLivedConnections(), new PeerFaults.PipelinedBurst());
     }

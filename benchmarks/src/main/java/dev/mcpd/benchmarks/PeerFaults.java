@@ -29,6 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Faults a hostile or broken peer causes on the wire: stuck readers, oversized lines, slowloris, floods, bursts, a foreign protocol version (B-C4, B-W4). */
 final class PeerFaults {
 
+    /** How many connections the short-lived-connections row opens, one after another (4 at a time). */
+    private static final int SHORT_LIVED_CONNECTIONS = 10_000;
+
+    /** How many requests the pipelined-burst row writes at once. */
+    private static final int BURST_REQUESTS = 5_000;
+
     private PeerFaults() {}
 
     static final class StuckReader implements Fault {
@@ -243,8 +249,6 @@ final class PeerFaults {
 
     /** 10,000 connections: connect, hello, one ping, close; then threads, fds and RSS after a GC (review finding 4). */
     static final class ShortLivedConnections implements Fault {
-        private static final int CONNECTIONS = 10_000;
-
         @Override
         public String name() {
             return "10,000 short-lived connections";
@@ -271,7 +275,7 @@ final class PeerFaults {
                 List<Thread> workers = new ArrayList<>();
                 for (int w = 0; w < 4; w++) {
                     workers.add(Thread.ofPlatform().start(() -> {
-                        while (next.getAndIncrement() < CONNECTIONS) {
+                        while (next.getAndIncrement() < SHORT_LIVED_CONNECTIONS) {
                             try (Peer p = s.rig.rawUnix(McpdRig.hello(ProcessHandle.current().pid(), null, null))) {
                                 p.ask("ping", null, ANSWER);
                                 Counts c = p.counts();
@@ -299,22 +303,18 @@ final class PeerFaults {
                 long rssGrowth = after == null || before == null ? 0 : after.rssKiB() - before.rssKiB();
                 String death = after == null ? "; daemon-exits.log: " + tail(s.rig.stateDir.resolve("daemon-exits.log"))
                         + "; daemon.log: " + tail(s.rig.stateDir.resolve("daemon.log")) : "";
-                return row(name(), counts, before, after, leaked, rssGrowth > RSS_SLACK ? "RSS +" + rssGrowth / 1024 + " MiB after GC" : null,
-                        CONNECTIONS + " connections in " + ms(took) + " (4 at a time); growth after GC: threads "
+                return row(name(), counts, before, after, leaked, rssGrowth > ChaosHarness.RSS_SLACK_KIB ? "RSS +" + rssGrowth / 1024 + " MiB after GC" : null,
+                        SHORT_LIVED_CONNECTIONS + " connections in " + ms(took) + " (4 at a time); growth after GC: threads "
                                 + ChaosHarness.signed(after == null ? 0 : after.threads() - before.threads()) + ", fds "
                                 + ChaosHarness.signed(after == null ? 0 : after.fds() - before.fds()) + ", RSS "
                                 + ChaosHarness.signed(rssGrowth / 1024) + " MiB (threads before the GC: "
                                 + (beforeGc == null ? "-" : beforeGc.threads()) + ")" + death);
             }
         }
-
-        private static final long RSS_SLACK = ChaosHarness.RSS_SLACK_KIB;
     }
 
     /** 5,000 requests written at once through a proxy; every one answered exactly once (review finding 7). */
     static final class PipelinedBurst implements Fault {
-        private static final int REQUESTS = 5_000;
-
         @Override
         public String name() {
             return "pipelined burst (5,000 through a proxy)";
@@ -326,7 +326,7 @@ final class PeerFaults {
                 Snapshot before = Procfs.snapshot(s.daemon);
                 Peer peer = s.peers.getFirst();
                 StringBuilder burst = new StringBuilder();
-                for (int i = 0; i < REQUESTS; i++) {
+                for (int i = 0; i < BURST_REQUESTS; i++) {
                     long id = peer.reserve();
                     burst.append(id % 2 == 1 ? Peer.line(id, "ping", null)
                             : Peer.line(id, "tools/call", Peer.call("diag_echo", "{\"text\":\"" + "y".repeat(512) + "\"}"))).append('\n');
