@@ -116,6 +116,8 @@ public final class ServersFile {
         }
         List<String> args = f.strings("args");
         Map<String, String> env = f.stringMap("env");
+        env.keySet().stream().filter(key -> key.startsWith("MCPD_")).forEach(key -> problems.add(where + ".env." + key
+                + ": MCPD_* variables are mcpd's own and never reach a server"));
         Optional<Path> cwd = Optional.ofNullable(f.string("cwd", null)).map(Path::of);
         if (cwd.isPresent() && !cwd.get().isAbsolute()) {
             problems.add(where + ".cwd: must be an absolute path (hosts start from different directories; ~ is not"

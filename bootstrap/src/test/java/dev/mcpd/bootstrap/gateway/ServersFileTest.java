@@ -95,7 +95,7 @@ class ServersFileTest {
                 {"servers": {},
                  "mcpServers": {
                    "a": {"comand": "npx"},
-                   "b": {"command": "npx", "args": "-y server", "env": {"PORT": 8080}, "cwd": "work",
+                   "b": {"command": "npx", "args": "-y server", "env": {"PORT": 8080, "MCPD_TCP_TOKEN": "x"}, "cwd": "work",
                          "mode": "exclusive", "idleTimeout": "soon", "startTimeout": "0",
                          "forwardEnv": ["MCPD_STATE_DIR", "1BAD"], "disabled": "no"},
                    "c": "npx server"
@@ -109,6 +109,8 @@ class ServersFileTest {
                 "servers.json: mcpServers.a.command: required, the program to start (e.g. \"npx\")",
                 "servers.json: mcpServers.b.args: must be an array of strings",
                 "servers.json: mcpServers.b.env.PORT: must be a string (quote numbers and booleans)",
+                "servers.json: mcpServers.b.env.MCPD_TCP_TOKEN: MCPD_* variables are mcpd's own and never reach a"
+                        + " server",
                 "servers.json: mcpServers.b.cwd: must be an absolute path (hosts start from different directories;"
                         + " ~ is not expanded), got \"work\"",
                 "servers.json: mcpServers.b.disabled: must be true or false",
