@@ -5,6 +5,7 @@ import static dev.mcpd.domain.testing.TestTime.scaled;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -138,11 +140,25 @@ class ProxyUnderHostsIT {
 
         Duration eof = fastestOfThree(null, 0);
         Duration term = fastestOfThree("TERM", 143);
-        Duration interrupt = fastestOfThree("INT", 130);
-
         assertThat(eof).as("exit after stdin EOF").isLessThan(bound);
         assertThat(term).as("exit after SIGTERM").isLessThan(bound);
+
+        Duration interrupt = fastestOfThree("INT", 130);
         assertThat(interrupt).as("exit after SIGINT").isLessThan(bound);
+    }
+
+    /**
+     * Whether {@code pid} ignores {@code signal} ({@code SigIgn} in {@code /proc/<pid>/status}). A build started as a
+     * background job without job control passes SIGINT down as ignored, and a JVM keeps an inherited SIG_IGN, as POSIX
+     * asks: then no proxy can see SIGINT, and the SIGINT case says so instead of failing on a 5 s wait.
+     */
+    private static boolean ignores(long pid, int signal) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return new BigInteger(line.substring("SigIgn:".length()).strip(), 16).testBit(signal - 1);
+            }
+        }
+        return false;
     }
 
     /** Ends three served sessions by closing stdin ({@code signal} null) or with {@code signal}; the fastest exit. */
@@ -152,6 +168,11 @@ class ProxyUnderHostsIT {
             McpdProcess session = mcpd.serve();
             session.lines().initialize(ItScope.CLIENT, ItScope.INITIALIZE);
             daemonPid(session);
+            if ("INT".equals(signal)) {
+                assumeFalse(ignores(session.pid(), 2), "SIGINT reaches this build's processes as ignored (a background"
+                        + " job without job control): the proxy keeps an inherited SIG_IGN, so its SIGINT exit cannot"
+                        + " be seen here; EOF and SIGTERM were checked");
+            }
             long begun = System.nanoTime();
             if (signal == null) {
                 session.closeStdin();
