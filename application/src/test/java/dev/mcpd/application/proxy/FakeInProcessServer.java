@@ -1,12 +1,8 @@
 package dev.mcpd.application.proxy;
 
-import dev.mcpd.application.mcp.CallObserver;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.mcp.McpServerSession;
-import dev.mcpd.application.mcp.ServerInfo;
-import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
-import dev.mcpd.application.wire.TestJsonCodec;
 import dev.mcpd.domain.fake.InMemoryEngine;
 import dev.mcpd.domain.model.Availability;
 import dev.mcpd.domain.model.Tool;
@@ -14,9 +10,6 @@ import dev.mcpd.domain.model.ToolAnnotations;
 import dev.mcpd.domain.model.ToolResult;
 import dev.mcpd.domain.port.CallContext;
 import dev.mcpd.domain.port.Engine;
-import dev.mcpd.domain.time.Ticker;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,9 +31,7 @@ final class FakeInProcessServer implements InProcessServer {
     @Override
     public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
         opened.incrementAndGet();
-        return new McpServerSession(catalog, SessionSettings.uncapped(new ServerInfo("mcpd", "1.2.3", null),
-                Duration.ofMinutes(1), 100), outbound, CallObserver.NONE, null, environment, Clock.systemUTC(),
-                Ticker.system(), new TestJsonCodec());
+        return InProcessSessions.open(catalog, "1.2.3", outbound, environment);
     }
 
     @Override

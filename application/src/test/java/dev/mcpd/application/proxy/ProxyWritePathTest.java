@@ -4,11 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.mcpd.application.mcp.CallObserver;
 import dev.mcpd.application.mcp.Json;
 import dev.mcpd.application.mcp.McpServerSession;
-import dev.mcpd.application.mcp.ServerInfo;
-import dev.mcpd.application.mcp.SessionSettings;
 import dev.mcpd.application.mcp.ToolCatalog;
 import dev.mcpd.application.wire.LineReader;
 import dev.mcpd.application.wire.TestJsonCodec;
@@ -27,7 +24,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -146,9 +142,7 @@ class ProxyWritePathTest {
 
         @Override
         public McpServerSession open(Consumer<Map<String, Object>> outbound, Map<String, String> environment) {
-            return new McpServerSession(catalog, SessionSettings.uncapped(new ServerInfo("mcpd", "1", null),
-                    Duration.ofMinutes(1), 100), outbound, CallObserver.NONE, null, environment, Clock.systemUTC(),
-                    Ticker.system(), new TestJsonCodec());
+            return InProcessSessions.open(catalog, "1", outbound, environment);
         }
 
         @Override
