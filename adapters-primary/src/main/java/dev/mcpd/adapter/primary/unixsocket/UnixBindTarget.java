@@ -1,13 +1,12 @@
 package dev.mcpd.adapter.primary.unixsocket;
 
+import dev.mcpd.domain.text.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -151,12 +150,7 @@ sealed interface UnixBindTarget {
 
     /** The first 64 bits of SHA-256 of {@code text} (UTF-8), in hex. */
     static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return Sha256.hex(text).substring(0, 16);
     }
 
     private static boolean isLinux() {
